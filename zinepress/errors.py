@@ -39,3 +39,15 @@ class ZineError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+class ZineErrors(ZineError):
+    """Several input problems found in one pass; prints one line each."""
+
+    def __init__(self, errors: list[ZineError]):
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.path, first.line, first.code, first.message, first.hint)
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)

@@ -1,0 +1,105 @@
+"""Command line: parse arguments, run one command, turn a ZineError into one line.
+
+``zinepress build [pdf|epub|colophon|zine|all]``, ``zinepress check``,
+``zinepress impose IN.pdf -o OUT.pdf``. ``python build.py`` is the same command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .errors import EXIT_USER_ERROR, ZineError
+
+log = logging.getLogger("zinepress")
+
+
+def parser() -> argparse.ArgumentParser:
+    from .builder import GROUPS, TARGETS
+    top = argparse.ArgumentParser(prog="zinepress", description=__doc__.splitlines()[0])
+    top.add_argument("--root", type=Path, default=Path.cwd(),
+                     help="project folder (default: the current folder)")
+    top.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="build outputs into build/")
+    build.add_argument("outputs", nargs="*", default=["all"],
+                       choices=[*GROUPS, *TARGETS], metavar="OUTPUT",
+                       help="one or more of: " + ", ".join([*GROUPS, *TARGETS]))
+
+    check = sub.add_parser("check", help="check the sources without rendering")
+    check.add_argument("--strict", action="store_true", help="make lint findings fatal")
+
+    impose = sub.add_parser("impose", help="impose any PDF as a saddle-stitched zine")
+    impose.add_argument("input", type=Path)
+    impose.add_argument("-o", "--output", type=Path, required=True)
+    impose.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    impose.add_argument("--signature", type=int, default=None, metavar="SHEETS",
+                        help="sheets per folded gathering (default: one gathering)")
+    impose.add_argument("--gathering", choices=["stacked", "nested"], default="stacked")
+    impose.add_argument("--creep", type=parse_mm, default=0.0, metavar="THICKNESS",
+                        help="paper thickness for creep compensation, e.g. 0.1mm")
+    impose.add_argument("--marks", action="store_true", help="draw fold and crop marks")
+    impose.add_argument("--duplex", choices=["short-edge", "manual"], default="short-edge")
+    return top
+
+
+def parse_mm(text: str) -> float:
+    """Return a length in millimetres from '0.1mm', '0.1' or '100um'."""
+    value = text.strip().lower()
+    scale = 1.0
+    for unit, factor in (("mm", 1.0), ("um", 0.001), ("µm", 0.001), ("pt", 25.4 / 72)):
+        if value.endswith(unit):
+            value, scale = value[: -len(unit)], factor
+            break
+    try:
+        return float(value) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a length: {text!r}") from None
+
+
+def configure_logging(quiet: bool) -> None:
+    """Send zinepress's own INFO lines (one per stage) to stderr; others stay quiet."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.ERROR if quiet else logging.INFO)
+    log.propagate = False
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    configure_logging(quiet=args.quiet)
+    try:
+        return run(args)
+    except ZineError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("zinepress: interrupted; previous outputs are untouched", file=sys.stderr)
+        return 130
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "build":
+        from .builder import build
+        build(args.root, args.outputs)
+        return 0
+    if args.command == "check":
+        from .check import run_check
+        return run_check(args.root, strict=args.strict)
+    if args.command == "impose":
+        from .booklet import impose_file
+        result = impose_file(args.input, args.output, paper=args.paper,
+                             signature_sheets=args.signature, gathering=args.gathering,
+                             creep_mm=args.creep, marks=args.marks, duplex=args.duplex)
+        log.info("imposed %s -> %s (%s)", args.input, args.output, result)
+        return 0
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

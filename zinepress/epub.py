@@ -1,0 +1,81 @@
+"""EPUB stage: the book's pandoc AST in, an EPUB 3 file out (pandoc's EPUB writer).
+
+The AST gets continuous EPUB 3 notes (see :mod:`zinepress.convert`), ``epub:type``
+on the preface and references, and the colophon from the shared template as its own
+``epub:type="colophon"`` section. Metadata goes into the document's ``meta`` so that
+nothing is read from the command line or the home folder; the cover is an SVG made
+from ``templates/cover.svg.j2``. With ``SOURCE_DATE_EPOCH`` fixed, pandoc's EPUB is
+byte-identical from run to run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import convert
+from .source import Book
+
+EPUB_TYPES = {"preface": "preface", "references": "bibliography"}
+
+
+def meta_value(value):
+    """Return a pandoc MetaValue for a str, list or number."""
+    if isinstance(value, list):
+        return {"t": "MetaList", "c": [meta_value(v) for v in value]}
+    return {"t": "MetaString", "c": str(value)}
+
+
+def epub_meta(book: Book) -> dict:
+    """Return the pandoc metadata block for the EPUB writer."""
+    meta = book.meta
+    fields = {
+        "title": meta["title"],
+        "author": [meta["author"]],
+        "lang": meta["lang"],
+        "date": str(meta["date"]),
+        "rights": meta["rights"],
+        "identifier": meta["identifier"],
+    }
+    if meta.get("subtitle"):
+        fields["subtitle"] = meta["subtitle"]
+    if meta.get("description"):
+        fields["description"] = meta["description"]
+    if meta.get("subject"):
+        fields["subject"] = list(meta["subject"])
+    if meta.get("accessibility-summary"):
+        fields["accessibilitySummary"] = meta["accessibility-summary"]
+    return {key: meta_value(value) for key, value in fields.items()}
+
+
+def epub_blocks(book: Book, chapters: list[list[dict]], colophon_html: str) -> list[dict]:
+    """Return the whole book's blocks shaped for EPUB, colophon last."""
+    blocks: list[dict] = []
+    number = 1
+    for chapter, chapter_blocks in zip(book.chapters, chapters):
+        shaped, number = convert.notes_for_epub(convert.mark_attributions(chapter_blocks), number)
+        header = shaped[0]
+        level, (ident, classes, pairs), inlines = header["c"]
+        classes = classes + [chapter.role]
+        if chapter.role in EPUB_TYPES:
+            pairs = pairs + [["epub:type", EPUB_TYPES[chapter.role]]]
+        shaped[0] = {"t": "Header", "c": [level, [chapter.ident, classes, pairs], inlines]}
+        blocks += shaped
+    blocks.append({"t": "Header", "c": [1, ["colophon-section", ["colophon"],
+                                            [["epub:type", "colophon"]]],
+                                        [{"t": "Str", "c": "Colophon"}]]})
+    blocks.append(convert.raw_block(colophon_html))
+    return blocks
+
+
+def write_epub(book: Book, blocks: list[dict], out_path: Path, cover_svg: Path,
+               css: list[Path], epoch: int, resource_dir: Path) -> None:
+    """Write the EPUB to ``out_path`` (a temporary path; the caller renames it)."""
+    doc = convert.blank_doc(blocks, epub_meta(book))
+    args = ["--output", str(out_path), "--toc", "--toc-depth=1", "--split-level=1",
+            "--epub-cover-image", str(cover_svg), "--wrap=none",
+            "--resource-path", str(resource_dir)]
+    for sheet in css:
+        args += ["--css", str(sheet)]
+    convert.run_pandoc(json.dumps(doc), "epub3", "json", args,
+                       env={"SOURCE_DATE_EPOCH": str(epoch)})
