@@ -23,7 +23,7 @@ def test_source_holds_every_seed_word_and_nothing_else():
 
 @pytest.fixture
 def seed_project(tmp_path: Path) -> Path:
-    """A throwaway copy of the seed_project's source/ (seed copy included)."""
+    """A throwaway copy of the project's source/ (seed copy included)."""
     shutil.copytree(ROOT / "source", tmp_path / "source")
     return tmp_path
 
