@@ -160,7 +160,7 @@ def note_numbers(chapters: list[list[dict]]) -> int:
 
 
 def notes_for_print(blocks: list[dict], start: int) -> tuple[list[dict], int]:
-    """Replace each Note by an anchor plus an inline ``span.footnote``; return next number."""
+    """Replace each Note by ``span#noteref-N > span.footnote#note-N``; return next number."""
     number = start
 
     def flatten(note_blocks):
@@ -177,8 +177,10 @@ def notes_for_print(blocks: list[dict], start: int) -> tuple[list[dict], int]:
         if el["t"] != "Note":
             return el
         n, number = number, number + 1
-        return {"t": "Span", "c": [attr(f"note-{n}", ["footnote"], [("data-n", str(n))]),
+        note = {"t": "Span", "c": [attr(f"note-{n}", ["footnote"], [("data-n", str(n))]),
                                    flatten(el["c"])]}
+        # The outer span stays at the call (an anchor tests can find); the inner floats.
+        return {"t": "Span", "c": [attr(f"noteref-{n}", ["noteref"]), [note]]}
 
     # walk() is bottom-up but visits siblings in order, so notes number in call order.
     return walk(blocks, visit), number

@@ -1,0 +1,42 @@
+# zinepress: `make` sets up .venv and builds every output; `make test` runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+ZP     := $(BIN)/python build.py
+
+.PHONY: all build pdf pdf-letter epub colophon zine check test bench preview clean distclean
+
+all: build
+
+# Re-install only when the declared dependencies change.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(ZP) build all
+
+pdf pdf-letter epub colophon zine: $(STAMP)
+	$(ZP) build $@
+
+check: $(STAMP)
+	$(ZP) check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m zinepress.bench
+
+preview: $(STAMP)
+	$(ZP) build pdf
+	$(BIN)/python -m zinepress.preview build/*[!f].pdf docs/preview.png
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis

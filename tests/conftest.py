@@ -1,0 +1,44 @@
+"""Shared fixtures: throw-away copies of a project, and one real build of the essay."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from zinepress.builder import Build, TARGETS
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def copy_project(dest: Path, source: Path = ROOT / "source") -> Path:
+    """Copy a source folder and the real templates into ``dest``; return ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, dest / "source")
+    shutil.copytree(ROOT / "templates", dest / "templates")
+    return dest
+
+
+@pytest.fixture
+def tiny(tmp_path) -> Path:
+    """A small valid project (three chapters, three notes, a quote, references)."""
+    return copy_project(tmp_path / "tiny", FIXTURES / "tiny" / "source")
+
+
+@pytest.fixture(scope="session")
+def essay(tmp_path_factory) -> dict[str, Path]:
+    """Build every output of the real essay once per test session; map target -> path."""
+    root = copy_project(tmp_path_factory.mktemp("essay"))
+    build = Build(root)
+    build.run(["all"])
+    outputs = {name: target.path(build.book) for name, target in TARGETS.items()}
+    outputs["root"] = root
+    return outputs
+
+
+@pytest.fixture(scope="session")
+def essay_book():
+    from zinepress.source import load_book
+    return load_book(ROOT)

@@ -1,0 +1,129 @@
+"""The reading PDF of the essay, read back from its real bytes."""
+
+from __future__ import annotations
+
+import re
+
+import pikepdf
+import pytest
+
+from pdfread import destination_pages, outline_titles, page_texts, squash
+
+NOTE_DEF = re.compile(r"^\[\^([^\]]+)\]:\s*(.*)$", re.MULTILINE)
+
+
+def source_notes(book) -> list[str]:
+    """Return the note texts in call order (labels in the order their calls appear)."""
+    calls = []
+    for chapter in book.chapters:
+        body = NOTE_DEF.sub("", chapter.text)
+        calls += re.findall(r"\[\^([^\]]+)\]", body)
+    defs = {label: text for ch in book.chapters for label, text in NOTE_DEF.findall(ch.text)}
+    return [defs[label] for label in calls]
+
+
+def first_words(markdown: str, count: int = 4) -> str:
+    words = re.sub(r"[*_<>]", "", markdown).split()
+    return " ".join(words[:count])
+
+
+@pytest.fixture(scope="module")
+def a5(essay):
+    return essay["pdf"]
+
+
+def test_bookmarks_list_the_chapters_in_metadata_order(a5, essay_book):
+    titles = [ch.title for ch in essay_book.chapters]
+    assert outline_titles(a5) == ["Contents", *titles, "Colophon"]
+
+
+def test_each_chapter_starts_on_its_own_page(a5, essay_book):
+    pages = destination_pages(a5)
+    starts = [pages[ch.ident] for ch in essay_book.chapters]
+    assert starts == sorted(set(starts)), starts
+
+
+def test_contents_page_lists_chapters_with_their_real_page_numbers(a5, essay_book):
+    pages = destination_pages(a5)
+    contents = squash(page_texts(a5)[1])
+    assert contents.startswith("Contents")
+    positions = []
+    for chapter in essay_book.chapters:
+        number = pages[chapter.ident]
+        pattern = re.escape(squash(chapter.title)) + r"[ .]*" + str(number) + r"\b"
+        match = re.search(pattern, contents)
+        assert match, f"contents lacks '{chapter.title} … {number}': {contents}"
+        positions.append(match.start())
+    assert positions == sorted(positions), "contents order differs from metadata"
+
+
+def test_notes_are_numbered_in_call_order_and_sit_on_the_page_of_their_call(a5, essay_book):
+    notes = source_notes(essay_book)
+    pages = destination_pages(a5)
+    texts = [squash(t) for t in page_texts(a5)]
+    assert notes, "the essay has notes"
+    for number, note in enumerate(notes, start=1):
+        call_page, note_page = pages[f"noteref-{number}"], pages[f"note-{number}"]
+        assert note_page == call_page, f"note {number}: call on p. {call_page}, note on p. {note_page}"
+        assert f"{number}. {first_words(note)}" in texts[note_page - 1], (
+            f"note {number} text not at the foot of page {note_page}")
+
+
+def test_last_page_is_the_colophon_with_the_anti_copyright_statement(a5, essay_book):
+    pages = destination_pages(a5)
+    texts = page_texts(a5)
+    assert pages["colophon"] == len(texts)
+    last = squash(texts[-1])
+    assert "Colophon" in last.title() or "COLOPHON" in last
+    assert squash(essay_book.meta["rights"])[:40] in last
+    assert f"Edition {essay_book.meta['edition']['number']}" in last
+
+
+def test_fonts_are_the_vendored_book_font_embedded_and_subset(a5):
+    with pikepdf.open(a5) as pdf:
+        fonts = {}
+        for page in pdf.pages:
+            for _, font in page.Resources.get("/Font", {}).items():
+                fonts[str(font.BaseFont)] = font
+    assert fonts
+    for name, font in fonts.items():
+        assert re.match(r"/[A-Z]{6}\+EBGaramond", name), name
+        descriptor = font.get("/FontDescriptor") or font.DescendantFonts[0].FontDescriptor
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
+
+
+def test_document_metadata_comes_from_metadata_yaml(a5, essay_book):
+    with pikepdf.open(a5) as pdf:
+        info = pdf.docinfo
+        assert str(info["/Title"]) == essay_book.meta["title"]
+        assert str(info["/Author"]) == essay_book.meta["author"]
+        assert str(pdf.Root.Lang) == essay_book.meta["lang"]
+        date = essay_book.meta["edition"]["date"].strftime("%Y%m%d")
+        assert str(info["/CreationDate"]).startswith("D:" + date)
+
+
+@pytest.mark.parametrize("target, size_pt", [("pdf", (419.5, 595.3)),
+                                             ("pdf-letter", (396.0, 612.0))])
+def test_page_sizes(essay, target, size_pt):
+    with pikepdf.open(essay[target]) as pdf:
+        for page in pdf.pages:
+            box = [float(v) for v in page.MediaBox]
+            assert (round(box[2] - box[0], 1), round(box[3] - box[1], 1)) == size_pt
+
+
+def test_running_heads_show_title_on_verso_and_chapter_on_recto(a5, essay_book):
+    pages = destination_pages(a5)
+    texts = page_texts(a5)
+    first, second = essay_book.chapters[1], essay_book.chapters[2]
+    body_pages = [p for p in range(pages[first.ident] + 1, pages[second.ident])]
+    assert body_pages, "chapter 2 runs over more than one page"
+    for page in body_pages:
+        head = texts[page - 1].splitlines()[0]
+        expected = essay_book.meta["title"] if page % 2 == 0 else first.title
+        assert squash(head) == squash(expected), (page, head)
+
+
+def test_standalone_colophon_is_one_page(essay, essay_book):
+    texts = page_texts(essay["colophon"])
+    assert len(texts) == 1
+    assert squash(essay_book.meta["rights"])[:40] in squash(texts[0])
