@@ -304,3 +304,45 @@ def test_output_size_close_to_input(tmp_path, font_heavy_pdf):
         result = impose_file(font_heavy_pdf, dst, paper=paper, marks=True)
         assert result.page_count >= 30
         assert dst.stat().st_size <= 1.2 * font_heavy_pdf.stat().st_size
+
+
+# Printing instructions (zinepress.printing) draw the same plan the booklet imposes.
+
+
+def svg_numbers(svg: str) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://www.w3.org/2000/svg}"
+    root = ET.fromstring(svg)
+    return [t.text for t in root.iter(f"{ns}text") if t.get("class") in ("num", "note") and t.text]
+
+
+@pytest.mark.parametrize("count, signature", [(44, {}), (7, {}), (44, {"signature_sheets": 3, "gathering": "nested"}),
+                                              (44, {"signature_sheets": 3, "gathering": "stacked"})])
+def test_sheet_diagram_is_drawn_from_the_plan(count, signature):
+    from zinepress.printing import sheet_diagram_svg
+
+    plan = saddle_plan(count, **signature)
+    drawn = [t for t in svg_numbers(sheet_diagram_svg(plan)) if t.isdigit() or t == "blank"][:4]
+    sheet = plan.sheets[0]
+    assert drawn == [str(s.page) if s.page else "blank" for s in (*sheet.front.slots, *sheet.back.slots)]
+
+
+@pytest.mark.parametrize("duplex", ["short-edge", "manual"])
+def test_printing_instructions_pdf(tmp_path, duplex):
+    from zinepress.printing import render_printing_instructions
+
+    plan = saddle_plan(44)
+    data = render_printing_instructions(
+        plan, title="Night <b>Shift</b>", paper="a4", duplex=duplex, signature_sheets=None
+    )
+    (tmp_path / "p.pdf").write_bytes(data)
+    reader = pypdf.PdfReader(tmp_path / "p.pdf")
+    assert 1 <= len(reader.pages) <= 2
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert "Night <b>Shift</b>" in text  # autoescaped, shown as text
+    assert "11 sheets" in text and "A4" in text and "two staples" in text
+    if duplex == "short-edge":
+        assert "flip on short edge" in text
+    else:
+        assert "pages 1–11" in text and "pages 12–22" in text and "page 22" in text
