@@ -2,9 +2,11 @@
 
 Runs before anything renders. Checks the chapter headings against the metadata,
 footnote integrity across the whole book, lacuna markers against the recorded
-corrections, raw HTML that could run or fetch something, and every image or stylesheet
-path (remote URLs and paths leaving the project are refused). Markdown is scanned
-line by line so every problem carries its file and line.
+corrections, raw HTML that could run or fetch something, nesting deep enough to
+exhaust pandoc or WeasyPrint, and every image, stylesheet, font or template resource
+(remote URLs and paths leaving the project are refused, missing files are named).
+Markdown, CSS and templates are scanned line by line so every problem carries its file
+and line. :func:`run_check` adds the fidelity check and the linter (:mod:`zinepress.lint`).
 """
 
 from __future__ import annotations
@@ -13,10 +15,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import metadata
 from .errors import ZineError
-from .source import Book, Chapter, resolve_inside
+from .source import SOURCE_DIR, METADATA_FILE, Book, Chapter, resolve_inside
 
 LACUNA = "[…]"
+# pandoc's JSON of 1,000 nested lists makes Python's json hit its recursion limit and
+# WeasyPrint lay out for minutes; no text needs more than a handful of levels.
+MAX_NESTING = 32
+TEMPLATES_DIR = "templates"
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _ATX_H1 = re.compile(r"^#(?!#)\s*(.*?)\s*(\{[^}]*\})?\s*#*\s*$")
@@ -24,6 +31,13 @@ _SETEXT_H1 = re.compile(r"^=+\s*$")
 _NOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:")
 _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_IMAGE_REF = re.compile(r"!\[([^\]]*)\](?!\()(?:\[([^\]]*)\])?")
+_LINK_DEF = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:\s*<?([^\s>]+)")
+# One container level each: a block-quote '>' or a list marker; indentation adds levels.
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+# What a browser engine fetches in CSS and markup: url(), @import, src/href/data/poster.
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
+_TAG_URL = re.compile(r"""<([a-zA-Z][\w:-]*)\b[^>]*?\s(src|href|data|poster|srcset)\s*=\s*(["']?)([^"'\s>]+)""")
 _REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _UNSAFE_HTML = re.compile(
     r"<\s*(script|iframe|object|embed|style|link|meta|base|form|img|svg|video|audio)\b"
@@ -54,12 +68,38 @@ def check_book(book: Book) -> list[ZineError]:
     """Return every problem that must stop a build, in file order."""
     errors: list[ZineError] = []
     for chapter in book.chapters:
+        errors += check_nesting(chapter)
         errors += check_heading(chapter)
         errors += check_html_and_images(book, chapter)
     errors += check_footnotes(book)
     errors += check_lacunae(book)
     errors += check_stylesheets(book)
+    errors += check_templates(book)
     return errors
+
+
+def nesting_depth(text: str) -> int:
+    """Return how many block quotes and lists a line opens, counting indentation.
+
+    >>> nesting_depth("> > - item"), nesting_depth("      - item"), nesting_depth("text")
+    (3, 4, 0)
+    """
+    depth, pos = 0, 0
+    while (match := _CONTAINER.match(text, pos)) and match.end() > pos:
+        depth, pos = depth + 1, match.end()
+    indent = len(text) - len(text.lstrip(" \t"))
+    return depth + text[:indent].expandtabs(4).count(" ") // 2
+
+
+def check_nesting(chapter: Chapter) -> list[ZineError]:
+    """Refuse block quotes or lists nested deeper than :data:`MAX_NESTING` levels."""
+    for line in text_lines(chapter):
+        depth = nesting_depth(line.text)
+        if depth > MAX_NESTING:
+            return [ZineError(chapter.rel, line.number, "Z112",
+                              f"block quotes or lists nested {depth} levels deep; "
+                              f"the limit is {MAX_NESTING}")]
+    return []
 
 
 def check_heading(chapter: Chapter) -> list[ZineError]:
@@ -149,7 +189,13 @@ def check_lacunae(book: Book) -> list[ZineError]:
 def check_html_and_images(book: Book, chapter: Chapter) -> list[ZineError]:
     """Refuse raw HTML that could run or fetch, and images that leave the project."""
     errors = []
-    for line in text_lines(chapter):
+    lines = list(text_lines(chapter))
+    definitions = {}
+    for line in lines:
+        match = _LINK_DEF.match(line.text)
+        if match:
+            definitions.setdefault(match.group(1).lower(), match.group(2))
+    for line in lines:
         unsafe = _UNSAFE_HTML.search(line.text)
         if unsafe:
             errors.append(ZineError(chapter.rel, line.number, "Z302",
@@ -157,24 +203,71 @@ def check_html_and_images(book: Book, chapter: Chapter) -> list[ZineError]:
                                     hint="zines carry text, not scripts or embedded pages"))
         for match in _IMAGE.finditer(line.text):
             errors += _check_resource(book, match.group(1), chapter.rel, line.number, "image")
+        for match in _IMAGE_REF.finditer(line.text):
+            label = (match.group(2) or match.group(1)).lower()
+            if label in definitions:
+                errors += _check_resource(book, definitions[label], chapter.rel,
+                                          line.number, "image")
     return errors
 
 
 def check_stylesheets(book: Book) -> list[ZineError]:
+    """Each ``css`` file of the metadata must be a project file; what it loads, too."""
+    shown = f"{SOURCE_DIR}/{METADATA_FILE}"
+    _, lines = metadata.parse_yaml(book.metadata_text, Path(shown))
     errors = []
-    for css in book.meta.get("css") or []:
-        errors += _check_resource(book, css, "source/metadata.yaml", None, "stylesheet")
+    for i, css in enumerate(book.meta.get("css") or []):
+        found = _check_resource(book, css, shown, lines.get(("css", i), lines.get(("css",))),
+                                "stylesheet")
+        errors += found or _check_css_text(book, book.root / css, css)
+    return errors
+
+
+def check_templates(book: Book) -> list[ZineError]:
+    """Everything ``templates/`` makes WeasyPrint or pandoc load must be a project file.
+
+    Covers ``url()`` and ``@import`` in CSS (fonts included) and ``src``/``href``/``data``
+    in markup; links (``<a href>``) are not loaded and are left alone, and so are
+    values that Jinja fills in (``{{ … }}``), which are checked where they come from.
+    """
+    folder = book.root / TEMPLATES_DIR
+    errors = []
+    for path in sorted(folder.glob("*.css")) + sorted(folder.glob("*.j2")):
+        errors += _check_css_text(book, path, f"{TEMPLATES_DIR}/{path.name}",
+                                  markup=path.suffix == ".j2")
+    return errors
+
+
+def _check_css_text(book: Book, path: Path, shown: str, markup: bool = False) -> list[ZineError]:
+    """Check the resources a stylesheet or template loads, relative to its own folder."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [ZineError(shown, None, "Z101", f"cannot read file: {exc}")]
+    base = path.parent.resolve().relative_to(book.root.resolve()).as_posix()
+    errors = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        targets = [(m.group(2) or m.group(4), "font file" if "src:" in line else "file")
+                   for m in _CSS_URL.finditer(line)]
+        if markup:
+            targets += [(m.group(4), "file") for m in _TAG_URL.finditer(line)
+                        if m.group(1).lower() != "a"]
+        for target, what in targets:
+            if "{{" in target or "{%" in target or target.startswith(("#", "data:")):
+                continue
+            errors += _check_resource(book, target, shown, number, what, base=base)
     return errors
 
 
 def _check_resource(book: Book, target: str, shown: str, line: int | None,
-                    what: str) -> list[ZineError]:
-    if _REMOTE.match(target):
+                    what: str, base: str | None = None) -> list[ZineError]:
+    if _REMOTE.match(target) or target.startswith("//"):
         return [ZineError(shown, line, "Z303", f"{what} '{target}' is a URL",
                           hint="zinepress never reaches the network; copy the file into the project")]
-    base = "source/" if what == "image" else ""
+    if base is None:
+        base = SOURCE_DIR if what == "image" else "."
     try:
-        path = resolve_inside(book.root, base + target, shown, line)
+        path = resolve_inside(book.root, f"{base}/{target}", shown, line)
     except ZineError as exc:
         return [exc]
     if not path.is_file():
@@ -189,19 +282,57 @@ def resolve_resource(book: Book, target: str) -> Path:
 
 
 
+def fidelity_errors(root: Path) -> list[ZineError]:
+    """Return one error per word lost or added against the seed copy (none without a seed)."""
+    from . import fidelity
+    if not (Path(root) / fidelity.SEED_PATH).is_file():
+        return []
+    report = fidelity.check_fidelity(Path(root))
+    errors = []
+    for code, side, findings in (("Z610", "missing", report.missing),
+                                 ("Z611", "extra", report.extra)):
+        for finding in findings:
+            contexts = finding.seed_contexts if side == "missing" else finding.source_contexts
+            where, _, context = (contexts[0] if contexts else "").partition(": ")
+            path, _, line = where.rpartition(":")
+            if path == "seed":
+                path = fidelity.SEED_PATH.as_posix()
+            what = ("is in the seed copy but missing from source/" if side == "missing"
+                    else "is in source/ but not in the seed copy")
+            errors.append(ZineError(path or None, int(line) if line.isdigit() else None, code,
+                                    f"word {finding.word!r} {what} (x{finding.count})",
+                                    hint=context or None))
+    errors += [ZineError(fidelity.METADATA_PATH.as_posix(), None, "Z612", problem)
+               for problem in report.problems]
+    return errors
+
+
 def run_check(root: Path, strict: bool = False) -> int:
-    """Run every source check without rendering; return the exit code."""
+    """Run every source check without rendering; return the exit code.
+
+    Source errors and fidelity failures are fatal (:class:`ZineErrors`, exit 2); lint
+    findings are printed one line each to stderr and are fatal only when ``strict``.
+    """
     import logging
+    import sys
     import time
 
     from .errors import ZineErrors
+    from .lint import lint_book
     from .source import load_book
     started = time.perf_counter()
     book = load_book(root)
-    errors = check_book(book)
+    errors = check_book(book) or fidelity_errors(book.root)
     if errors:
         raise errors[0] if len(errors) == 1 else ZineErrors(errors)
+    findings = lint_book(book)
+    if findings and strict:
+        raise findings[0] if len(findings) == 1 else ZineErrors(findings)
+    for finding in findings:
+        print(finding, file=sys.stderr)
     logging.getLogger("zinepress").info(
-        "check: %d chapters, metadata, order, footnotes, lacunae, resources ok (%.2f s)",
-        len(book.chapters), time.perf_counter() - started)
+        "check: %d chapters, metadata, order, footnotes, lacunae, resources ok; "
+        "%d lint findings%s (%.2f s)", len(book.chapters), len(findings),
+        " (not fatal; --strict makes them fatal)" if findings else "",
+        time.perf_counter() - started)
     return 0

@@ -110,7 +110,7 @@ def validate(data: Any, lines: dict[tuple, int], path: Path) -> list[ZineError]:
     for field in FIELDS:
         if field.name not in data or data[field.name] in (None, ""):
             if field.required:
-                errors.append(ZineError(path, None, "Z004",
+                errors.append(ZineError(path, 1, "Z004",
                                         f"required field '{field.name}' is missing",
                                         hint=field.help))
             continue

@@ -73,12 +73,12 @@ def read_text(path: Path, rel: str) -> str:
     """Return the file's text as str with BOM removed and line ends normalised to LF."""
     try:
         if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise ZineError(rel, None, "Z108",
+            raise ZineError(rel, 1, "Z108",
                             f"file is {path.stat().st_size // 1_000_000} MB; the limit is "
                             f"{MAX_SOURCE_BYTES // 1_000_000} MB")
         raw = path.read_bytes()
     except OSError as exc:
-        raise ZineError(rel, None, "Z101", f"cannot read file: {exc.strerror}") from None
+        raise ZineError(rel, 1, "Z101", f"cannot read file: {exc.strerror}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -102,7 +102,7 @@ def load_book(root: Path) -> Book:
     """Return the validated :class:`Book` of the project at ``root``."""
     root = Path(root).resolve()
     meta_rel = f"{SOURCE_DIR}/{METADATA_FILE}"
-    meta_path = root / SOURCE_DIR / METADATA_FILE
+    meta_path = resolve_inside(root, meta_rel, meta_rel, None)
     if not meta_path.is_file():
         raise ZineError(meta_rel, None, "Z000", "metadata file not found")
     meta_text = read_text(meta_path, meta_rel)
@@ -132,7 +132,7 @@ def _load_chapters(root: Path, entries: list, lines, meta_rel: str) -> tuple[Cha
         chapters.append(Chapter(i, name, entry["title"], entry.get("role", "chapter"), path, text))
     for path in sorted(source_dir.glob("*.md")):
         if path.name not in seen:
-            raise ZineError(f"{SOURCE_DIR}/{path.name}", None, "Z103",
+            raise ZineError(f"{SOURCE_DIR}/{path.name}", 1, "Z103",
                             "chapter file is not listed in metadata 'chapters'",
                             hint="add it to the list or move it out of source/")
     return tuple(chapters)
