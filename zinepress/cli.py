@@ -38,7 +38,9 @@ def parser() -> argparse.ArgumentParser:
     impose.add_argument("--paper", choices=["a4", "letter"], default="a4")
     impose.add_argument("--signature", type=int, default=None, metavar="SHEETS",
                         help="sheets per folded gathering (default: one gathering)")
-    impose.add_argument("--gathering", choices=["stacked", "nested"], default="stacked")
+    impose.add_argument("--gathering", choices=["nested", "stacked"], default="nested",
+                        help="nested: gatherings slid inside each other, stapled on one fold "
+                             "(default); stacked: separate gatherings, side-stapled or sewn")
     impose.add_argument("--creep", type=parse_mm, default=0.0, metavar="THICKNESS",
                         help="paper thickness for creep compensation, e.g. 0.1mm")
     impose.add_argument("--marks", action="store_true", help="draw fold and crop marks")

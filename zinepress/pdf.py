@@ -8,10 +8,12 @@ never reaches the network and never reads outside the project.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import weasyprint
+from weasyprint.formatting_structure.boxes import LineBox
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from .errors import ZineError
@@ -57,14 +59,67 @@ def quiet_weasyprint() -> None:
 
 
 def render_pdf(html: str, root: Path, base_dir: Path, source: str) -> bytes:
-    """Return the PDF bytes of ``html``; relative URLs resolve against ``base_dir``."""
+    """Return the PDF bytes of ``html``; relative URLs resolve against ``base_dir``.
+
+    Each footnote must sit on the page of its call. WeasyPrint sometimes pushes a note
+    to the next page to satisfy ``widows``/``orphans`` of the block at the page foot
+    (Kozea/WeasyPrint#2502); when that happens the culprit block gets ``widows: 1;
+    orphans: 1`` and the book is laid out again, at most :data:`MAX_NOTE_FIXES` times.
+    """
     quiet_weasyprint()
     fetcher = ProjectFetcher(root, source)
+    html = number_blocks(html)
+    relaxed: set[str] = set()
     try:
-        document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/",
-                                   url_fetcher=fetcher).render()
+        for _ in range(MAX_NOTE_FIXES + 1):
+            css = "".join(f'[data-b="{b}"] {{ widows: 1 !important; orphans: 1 !important; }}' for b in sorted(relaxed))
+            document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/",
+                                       url_fetcher=fetcher).render(
+                stylesheets=[weasyprint.CSS(string=css)] if css else None)
+            culprits = {last_block(document.pages[page]) for page in notes_off_their_page(document)}
+            if not culprits - relaxed - {None}:
+                break
+            relaxed |= culprits - {None}
         return document.write_pdf(pdf_identifier=True)
     except FatalURLFetchingError:
         raise ZineError(source, None, "Z305",
                         f"refused to load {fetcher.refused[-1] if fetcher.refused else 'a resource'}"
                         " (only files inside the project are read)") from None
+
+
+MAX_NOTE_FIXES = 8
+_BLOCK_START = re.compile(r"<(p|li|h[1-6])(?=[\s>])")
+
+
+def number_blocks(html: str) -> str:
+    """Give every paragraph-like element a ``data-b`` number, so layout fixes can name it."""
+    counter = iter(range(1, 1_000_000))
+    return _BLOCK_START.sub(lambda m: f'<{m.group(1)} data-b="{next(counter)}"', html)
+
+
+def notes_off_their_page(document) -> list[int]:
+    """Return the 0-based pages holding a note call whose note went to another page."""
+    where: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            where.setdefault(name, index)
+    return sorted({where[name] for name in where if name.startswith("noteref-")
+                   and where.get("note-" + name.removeprefix("noteref-")) != where[name]})
+
+
+def last_block(page) -> str | None:
+    """Return the ``data-b`` of the block holding the last text line of the page body."""
+    found = None
+
+    def visit(box):
+        nonlocal found
+        children = getattr(box, "children", None) or []
+        element = getattr(box, "element", None)
+        if element is not None and element.get("data-b") and any(
+                isinstance(child, LineBox) for child in children):
+            found = element.get("data-b")
+        for child in children:
+            visit(child)
+
+    visit(page._page_box.children[0])  # children: [root box, footnote area, note area]
+    return found

@@ -80,7 +80,7 @@ def book_context(book: Book, tools: dict[str, str]) -> dict:
         "edition_date": edition["date"].isoformat() if isinstance(edition["date"], dt.date)
         else str(edition["date"]),
         "corrections": meta.get("corrections") or [],
-        "chapters_meta": book.chapters,
+        "chapter_titles": {ch.file: ch.title for ch in book.chapters},
         "tools": {"zinepress": __version__, **tools},
     }
 
