@@ -175,7 +175,7 @@ def impose_file(
         source_size_pt=(round(box[2] - box[0], 2), round(box[3] - box[1], 2)),
         plan=plan,
     )
-    log.info(
+    log.debug(
         "imposed %s: %d pages (+%d blank) on %d %s sheets, scale %.3f -> %s",
         src, page_count, plan.blank_count, plan.sheet_count, paper, scale, dst,
     )

@@ -1,50 +1,72 @@
 """Build driver: a project folder in, the outputs in ``build/`` out.
 
-Reads and checks everything first (Pelican's "read everything, then write"), then runs
-each requested output's stage. The table :data:`TARGETS` says, for every output, its
-file name and which other outputs it is made from.
+Reads and checks everything first (Pelican's "read everything, then write"); then,
+for each requested output, compares what it is made from with ``build/manifest.json``
+(:mod:`zinepress.manifest`) and rebuilds only what changed. Independent outputs
+render at the same time in worker processes; an output made from another (the
+imposed zines from their reading PDF) starts as soon as that one is done, and is
+rebuilt only if that PDF's bytes changed.
+
+The table :data:`TARGETS` says, for every output, its file name, the outputs it is
+made from, and the project files it reads.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import datetime as dt
 import functools
 import logging
+import os
 import tempfile
 import time
 from dataclasses import dataclass
+from importlib import metadata as pkg_metadata
 from pathlib import Path
 
-from . import convert, epub, output, pdf, render
-from .check import check_book
+from . import manifest, output
 from .errors import ZineError, ZineErrors
 from .source import Book, load_book
 
 log = logging.getLogger("zinepress")
 
+TEXT = ("source/metadata.yaml", "source/*.md")
+FONTS = ("templates/fonts/*",)
+PRINT = TEXT + FONTS + ("templates/book.html.j2", "templates/colophon.html.j2",
+                        "templates/print.css")
+
 
 @dataclass(frozen=True)
 class Target:
-    """One output: its name, file-name pattern, and the outputs it is made from."""
+    """One output: its name, file-name pattern, the outputs and files it is made from."""
 
     name: str
     pattern: str
+    inputs: tuple[str, ...]
     after: tuple[str, ...] = ()
     help: str = ""
+    uses_css: bool = False
 
     def path(self, book: Book) -> Path:
-        return output.build_dir(book.root) / self.pattern.format(slug=book.slug)
+        return Path(book.root) / output.BUILD_DIR / self.pattern.format(slug=book.slug)
 
 
 TARGETS: dict[str, Target] = {t.name: t for t in (
-    Target("pdf", "{slug}.pdf", help="reading PDF, A5"),
-    Target("pdf-letter", "{slug}-half-letter.pdf", help="reading PDF, half-letter"),
-    Target("epub", "{slug}.epub", help="EPUB 3"),
-    Target("colophon", "{slug}-colophon.pdf", help="standalone anti-copyright colophon, A5"),
-    Target("zine-a4", "{slug}-zine-a4.pdf", after=("pdf",), help="imposed zine on A4"),
-    Target("zine-letter", "{slug}-zine-letter.pdf", after=("pdf-letter",),
+    Target("pdf", "{slug}.pdf", PRINT, help="reading PDF, A5", uses_css=True),
+    Target("pdf-letter", "{slug}-half-letter.pdf", PRINT, help="reading PDF, half-letter",
+           uses_css=True),
+    Target("epub", "{slug}.epub", TEXT + ("templates/epub.css", "templates/cover.svg.j2",
+                                          "templates/colophon.html.j2"),
+           help="EPUB 3", uses_css=True),
+    Target("colophon", "{slug}-colophon.pdf",
+           ("source/metadata.yaml", "templates/colophon.html.j2",
+            "templates/colophon-page.html.j2", "templates/print.css") + FONTS,
+           help="standalone anti-copyright colophon, A5"),
+    Target("zine-a4", "{slug}-zine-a4.pdf", (), after=("pdf",), help="imposed zine on A4"),
+    Target("zine-letter", "{slug}-zine-letter.pdf", (), after=("pdf-letter",),
            help="imposed zine on US Letter"),
-    Target("printing", "{slug}-printing.pdf", after=("pdf",), help="printing instructions"),
+    Target("printing", "{slug}-printing.pdf", ("source/metadata.yaml", "templates/printing.*")
+           + FONTS, after=("pdf",), help="printing instructions"),
 )}
 GROUPS = {
     "all": tuple(TARGETS),
@@ -53,15 +75,18 @@ GROUPS = {
 
 
 def expand(names: list[str]) -> list[str]:
-    """Return the targets to build, dependencies first, in table order."""
+    """Return the targets to build, each after the outputs it is made from.
+
+    >>> expand(["zine-a4"])
+    ['pdf', 'zine-a4']
+    """
     wanted: set[str] = set()
 
     def add(name: str) -> None:
-        if name in wanted:
-            return
-        wanted.add(name)
-        for dep in TARGETS[name].after:
-            add(dep)
+        if name not in wanted:
+            wanted.add(name)
+            for dep in TARGETS[name].after:
+                add(dep)
 
     for name in names:
         for member in GROUPS.get(name, (name,)):
@@ -72,125 +97,233 @@ def expand(names: list[str]) -> list[str]:
     return [name for name in TARGETS if name in wanted]
 
 
-def source_date_epoch(book: Book) -> int:
-    """Return the build timestamp: the edition date at midnight UTC."""
+def ready(order: list[str], pending: set[str], done: set[str]) -> list[str]:
+    """Return the pending targets whose inputs among ``order`` are all done.
+
+    >>> ready(["pdf", "epub", "zine-a4"], {"pdf", "epub", "zine-a4"}, set())
+    ['pdf', 'epub']
+    >>> ready(["pdf", "epub", "zine-a4"], {"zine-a4"}, {"pdf"})
+    ['zine-a4']
+    """
+    return [name for name in order if name in pending
+            and all(dep in done or dep not in order for dep in TARGETS[name].after)]
+
+
+def build_epoch(book: Book) -> int:
+    """Return the build timestamp: ``SOURCE_DATE_EPOCH`` if set, else the edition date."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
     date = book.meta["edition"]["date"]
     return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc).timestamp())
 
 
+def tool_fingerprint() -> dict[str, str]:
+    """Return the versions that shape the outputs, without importing the tools."""
+    names = ("pypandoc-binary", "weasyprint", "pikepdf", "jinja2", "fonttools", "pyphen")
+    versions = {}
+    for name in names:
+        try:
+            versions[f"tool:{name}"] = pkg_metadata.version(name)
+        except pkg_metadata.PackageNotFoundError:
+            versions[f"tool:{name}"] = "absent"
+    return versions
+
+
 @functools.lru_cache(maxsize=1)
-def tool_versions() -> dict[str, str]:
-    import weasyprint
-    return {"pandoc": convert.pandoc_version(), "weasyprint": weasyprint.__version__}
+def code_fingerprint() -> dict[str, str]:
+    """Return the hash of every module of zinepress itself (a code change rebuilds)."""
+    package = Path(__file__).parent
+    return {f"zinepress:{p.name}": manifest.sha256_file(p) for p in sorted(package.glob("*.py"))}
 
 
 class Build:
-    """The state of one build: the checked book, and the AST read at most once."""
+    """One build of one project: the checked book, then the outputs."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, jobs: int | None = None):
         started = time.perf_counter()
         self.book = load_book(root)
+        from .check import check_book
         errors = check_book(self.book)
         if errors:
             raise errors[0] if len(errors) == 1 else ZineErrors(errors)
         self.root = self.book.root
-        self.templates = self.root / render.TEMPLATES_DIR
-        log.info("load and check: %d chapters (%.2f s)", len(self.book.chapters),
+        self.epoch = build_epoch(self.book)
+        # fontTools stamps subset fonts with SOURCE_DATE_EPOCH; pandoc dates the EPUB.
+        os.environ["SOURCE_DATE_EPOCH"] = str(self.epoch)
+        self.jobs = jobs or os.cpu_count() or 1
+        self.build_dir = output.build_dir(self.root)
+        self.hash_cache: dict[str, str] = {}
+        log.info("load and check: %d chapters ok (%.2f s)", len(self.book.chapters),
                  time.perf_counter() - started)
+
+    # -- what each output is made from -------------------------------------------
+
+    def input_hashes(self, name: str) -> dict[str, str]:
+        target = TARGETS[name]
+        paths = [str(p.relative_to(self.root)) for pattern in target.inputs
+                 for p in sorted(self.root.glob(pattern))]
+        if target.uses_css:
+            paths += list(self.book.meta.get("css") or [])
+        paths += [str(TARGETS[dep].path(self.book).relative_to(self.root))
+                  for dep in target.after]
+        return {**manifest.hash_inputs(self.root, paths, self.hash_cache), **tool_fingerprint(),
+                **code_fingerprint(), "env:SOURCE_DATE_EPOCH": str(self.epoch)}
+
+    def decide(self, name: str, recorded: dict) -> tuple[manifest.Decision, dict[str, str]]:
+        out = TARGETS[name].path(self.book)
+        inputs = self.input_hashes(name)
+        current = manifest.sha256_file(out) if out.is_file() else None
+        return manifest.decide(recorded.get(name), inputs, current), inputs
+
+    # -- running ---------------------------------------------------------------
+
+    def run(self, names: list[str], executor: cf.Executor | None = None) -> dict[str, str]:
+        """Build what is out of date among ``names``; return ``{target: reason}``."""
+        output.remove_stale_temps(self.build_dir)
+        order = expand(names)
+        recorded = manifest.load(self.build_dir)
+        pending, done, running = set(order), set(), {}
+        results: dict[str, str] = {}
+        own_pool = executor is None
+        executor = executor or cf.ProcessPoolExecutor(max_workers=self.jobs)
+        try:
+            while pending or running:
+                for name in ready(order, pending, done):
+                    pending.discard(name)
+                    decision, inputs = self.decide(name, recorded)
+                    results[name] = decision.reason
+                    if not decision.rebuild:
+                        log.info("%-12s up to date", name)
+                        done.add(name)
+                        continue
+                    future = executor.submit(build_target, str(self.root), name)
+                    running[future] = (name, inputs, decision.reason)
+                if not running:
+                    continue
+                finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+                for future in finished:
+                    name, inputs, reason = running.pop(future)
+                    seconds = future.result()
+                    out = TARGETS[name].path(self.book)
+                    recorded[name] = {"inputs": inputs, "output": manifest.sha256_file(out),
+                                      "file": out.name}
+                    manifest.save(self.build_dir, recorded)
+                    log.info("%-12s rebuilt (%s) %s %.2f s", name, reason,
+                             out.relative_to(self.root), seconds)
+                    done.add(name)
+        except BaseException:
+            for future in running:
+                future.cancel()
+            raise
+        finally:
+            if own_pool:
+                executor.shutdown(wait=True, cancel_futures=True)
+        return results
+
+
+def build_target(root: str, name: str) -> float:
+    """Build one output of the project at ``root`` (runs in a worker); return seconds."""
+    started = time.perf_counter()
+    Renderer(Path(root)).build(name)
+    return time.perf_counter() - started
+
+
+class Renderer:
+    """The stages that make each output, for one worker process."""
+
+    def __init__(self, root: Path):
+        self.book = load_book(root)
+        self.root = self.book.root
+        self.epoch = build_epoch(self.book)
+        os.environ["SOURCE_DATE_EPOCH"] = str(self.epoch)
+        from . import render
+        self.templates = self.root / render.TEMPLATES_DIR
+
+    def build(self, name: str) -> None:
+        out = TARGETS[name].path(self.book)
+        if name in ("pdf", "pdf-letter"):
+            self.build_pdf(out, "a5" if name == "pdf" else "half-letter")
+        elif name == "epub":
+            self.build_epub(out)
+        elif name == "colophon":
+            self.build_colophon(out)
+        elif name in ("zine-a4", "zine-letter"):
+            from .booklet import impose_file
+            source = TARGETS[TARGETS[name].after[0]].path(self.book)
+            impose_file(source, out, paper="a4" if name == "zine-a4" else "letter",
+                        gathering="nested")
+        elif name == "printing":
+            self.build_printing(out)
+        else:  # pragma: no cover - TARGETS and this switch are kept together
+            raise AssertionError(name)
 
     @functools.cached_property
     def ast(self) -> list[list[dict]]:
-        return convert.read_ast(self.book)
+        from .convert import read_ast
+        return read_ast(self.book)
+
+    @functools.cached_property
+    def tools(self) -> dict[str, str]:
+        import weasyprint
+
+        from .convert import pandoc_version
+        return {"pandoc": pandoc_version(), "weasyprint": weasyprint.__version__}
 
     def context(self) -> dict:
-        return render.book_context(self.book, tool_versions())
+        from .render import book_context
+        build_date = dt.datetime.fromtimestamp(self.epoch, dt.timezone.utc).date().isoformat()
+        return {**book_context(self.book, self.tools), "build_date": build_date}
 
-    def extra_css(self) -> list[str]:
-        return [str(self.root / css) for css in self.book.meta.get("css") or []]
+    def extra_css(self) -> list[Path]:
+        return [self.root / css for css in self.book.meta.get("css") or []]
 
-    # -- stages ----------------------------------------------------------------
-
-    def print_html(self, page: str) -> str:
-        chapters = convert.print_chapters(self.book, self.ast)
-        colophon = render.render_colophon(self.book, tool_versions(), "print")
-        return render.render_template(self.root, "book.html.j2", {
-            **self.context(), "chapters": chapters, "colophon": colophon,
-            "page": {"name": page, "size": pdf.PAGE_SIZES[page]},
-            "extra_css": [Path(c).as_uri() for c in self.extra_css()]})
-
-    def build_pdf(self, out: Path, page: str = "a5") -> None:
-        html = self.print_html(page)
-        output.write_atomic(out, pdf.render_pdf(html, self.root, self.templates,
-                                                "templates/book.html.j2"))
+    def build_pdf(self, out: Path, page: str) -> None:
+        from .convert import print_chapters
+        from .pdf import PAGE_SIZES, render_pdf
+        from .render import render_colophon, render_template
+        html = render_template(self.root, "book.html.j2", {
+            **self.context(), "chapters": print_chapters(self.book, self.ast),
+            "colophon": render_colophon(self.book, self.tools, "print"),
+            "page": {"name": page, "size": PAGE_SIZES[page]},
+            "extra_css": [p.as_uri() for p in self.extra_css()]})
+        output.write_atomic(out, render_pdf(html, self.root, self.templates,
+                                            "templates/book.html.j2"))
 
     def build_colophon(self, out: Path) -> None:
-        colophon = render.render_colophon(self.book, tool_versions(), "print")
-        html = render.render_template(self.root, "colophon-page.html.j2", {
-            **self.context(), "colophon": colophon,
-            "page": {"name": "a5", "size": pdf.PAGE_SIZES["a5"]}})
-        output.write_atomic(out, pdf.render_pdf(html, self.root, self.templates,
-                                                "templates/colophon-page.html.j2"))
+        from .pdf import PAGE_SIZES, render_pdf
+        from .render import render_colophon, render_template
+        html = render_template(self.root, "colophon-page.html.j2", {
+            **self.context(), "colophon": render_colophon(self.book, self.tools, "print"),
+            "page": {"name": "a5", "size": PAGE_SIZES["a5"]}})
+        output.write_atomic(out, render_pdf(html, self.root, self.templates,
+                                            "templates/colophon-page.html.j2"))
 
     def build_epub(self, out: Path) -> None:
-        colophon = render.render_colophon(self.book, tool_versions(), "epub")
-        blocks = epub.epub_blocks(self.book, self.ast, colophon)
-        cover = render.render_template(self.root, "cover.svg.j2", self.context())
+        from . import epub
+        from .render import render_colophon, render_template
+        blocks = epub.epub_blocks(self.book, self.ast,
+                                  render_colophon(self.book, self.tools, "epub"))
+        cover = render_template(self.root, "cover.svg.j2", self.context())
         with tempfile.TemporaryDirectory(prefix=output.TEMP_PREFIX, dir=out.parent) as tmp, \
                 output.atomic_path(out) as epub_path:
             cover_path = Path(tmp) / "cover.svg"
             cover_path.write_text(cover, encoding="utf-8")
             epub.write_epub(self.book, blocks, epub_path, cover_path,
-                            [self.templates / "epub.css", *map(Path, self.extra_css())],
-                            source_date_epoch(self.book), self.root / "source")
+                            [self.templates / "epub.css", *self.extra_css()],
+                            self.epoch, self.root / "source")
 
-    def run(self, names: list[str]) -> list[Path]:
-        """Build the named outputs; return their paths."""
-        output.remove_stale_temps(output.build_dir(self.root))
-        built = []
-        for name in expand(names):
-            target = TARGETS[name]
-            out = target.path(self.book)
-            started = time.perf_counter()
-            self.build_target(name, out)
-            log.info("%-12s %s (%.2f s)", name, out.relative_to(self.root),
-                     time.perf_counter() - started)
-            built.append(out)
-        return built
+    def build_printing(self, out: Path) -> None:
+        import pikepdf
 
-    def build_target(self, name: str, out: Path) -> None:
-        if name == "pdf":
-            self.build_pdf(out, "a5")
-        elif name == "pdf-letter":
-            self.build_pdf(out, "half-letter")
-        elif name == "epub":
-            self.build_epub(out)
-        elif name == "colophon":
-            self.build_colophon(out)
-        elif name in ("zine-a4", "zine-letter", "printing"):
-            self.build_print_zine(name, out)
-        else:  # pragma: no cover - TARGETS and this switch are kept together
-            raise AssertionError(name)
-
-    def build_print_zine(self, name: str, out: Path) -> None:
-        from . import booklet, impose, printing
-        if name == "printing":
-            count = pdf_page_count(TARGETS["pdf"].path(self.book))
-            plan = impose.saddle_plan(count)
-            output.write_atomic(out, printing.render_printing_instructions(
-                plan, title=self.book.meta["title"], paper="a4", duplex="short-edge",
-                signature_sheets=None))
-            return
-        source = TARGETS[TARGETS[name].after[0]].path(self.book)
-        paper = "a4" if name == "zine-a4" else "letter"
-        booklet.impose_file(source, out, paper=paper)
+        from .impose import saddle_plan
+        from .printing import render_printing_instructions
+        with pikepdf.open(TARGETS["pdf"].path(self.book)) as reading:
+            plan = saddle_plan(len(reading.pages))
+        output.write_atomic(out, render_printing_instructions(
+            plan, title=self.book.meta["title"], paper="a4", duplex="short-edge",
+            templates=self.templates))
 
 
-def pdf_page_count(path: Path) -> int:
-    import pikepdf
-    with pikepdf.open(path) as doc:
-        return len(doc.pages)
-
-
-def build(root: Path, names: list[str]) -> list[Path]:
-    """Check the project at ``root`` and build the named outputs."""
-    return Build(root).run(names)
+def build(root: Path, names: list[str], jobs: int | None = None) -> dict[str, str]:
+    """Check the project at ``root`` and bring the named outputs up to date."""
+    return Build(root, jobs).run(names)

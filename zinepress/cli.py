@@ -25,9 +25,10 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     build = sub.add_parser("build", help="build outputs into build/")
-    build.add_argument("outputs", nargs="*", default=["all"],
-                       choices=[*GROUPS, *TARGETS], metavar="OUTPUT",
+    build.add_argument("outputs", nargs="*", metavar="OUTPUT",
                        help="one or more of: " + ", ".join([*GROUPS, *TARGETS]))
+    build.add_argument("-j", "--jobs", type=int, default=None,
+                       help="outputs rendered at once (default: the number of cores)")
 
     check = sub.add_parser("check", help="check the sources without rendering")
     check.add_argument("--strict", action="store_true", help="make lint findings fatal")
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.command == "build":
         from .builder import build
-        build(args.root, args.outputs)
+        build(args.root, args.outputs or ["all"], jobs=args.jobs)
         return 0
     if args.command == "check":
         from .check import run_check

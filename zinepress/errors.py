@@ -29,6 +29,10 @@ class ZineError(Exception):
     def __post_init__(self) -> None:
         super().__init__(str(self))
 
+    def __reduce__(self):
+        # Rebuild from the fields, so the error crosses process boundaries intact.
+        return (type(self), (self.path, self.line, self.code, self.message, self.hint))
+
     def location(self) -> str:
         if self.path is None:
             return "zinepress"
@@ -48,6 +52,9 @@ class ZineErrors(ZineError):
         self.errors = errors
         first = errors[0]
         super().__init__(first.path, first.line, first.code, first.message, first.hint)
+
+    def __reduce__(self):
+        return (type(self), (self.errors,))
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
