@@ -57,8 +57,8 @@ def lint_book(book: Book) -> list[ZineError]:
 
 
 def _prose(line: Line) -> str:
-    """Return the line without code spans and autolinks (URLs hold no prose)."""
-    return _AUTOLINK.sub(" ", _CODE_SPAN.sub(" ", line.text))
+    """Return the line with code spans and autolinks (URLs hold no prose) as one word."""
+    return _AUTOLINK.sub("url", _CODE_SPAN.sub("code", line.text))
 
 
 def citations(book: Book, known: set[str] = frozenset()) -> list[tuple[Line, str, str]]:
