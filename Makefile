@@ -33,7 +33,7 @@ bench: $(STAMP)
 
 preview: $(STAMP)
 	$(ZP) build pdf
-	$(BIN)/python -m zinepress.preview build/*[!f].pdf docs/preview.png
+	$(BIN)/python -m zinepress.preview
 
 clean:
 	rm -rf build

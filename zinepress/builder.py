@@ -129,11 +129,15 @@ def tool_fingerprint() -> dict[str, str]:
     return versions
 
 
+NOT_RENDERING = {"bench.py", "preview.py", "lint.py", "fidelity.py"}
+
+
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> dict[str, str]:
-    """Return the hash of every module of zinepress itself (a code change rebuilds)."""
+    """Return the hash of every module of zinepress that shapes outputs (a change rebuilds)."""
     package = Path(__file__).parent
-    return {f"zinepress:{p.name}": manifest.sha256_file(p) for p in sorted(package.glob("*.py"))}
+    return {f"zinepress:{p.name}": manifest.sha256_file(p) for p in sorted(package.glob("*.py"))
+            if p.name not in NOT_RENDERING}
 
 
 class Build:
