@@ -109,10 +109,15 @@ def ready(order: list[str], pending: set[str], done: set[str]) -> list[str]:
             and all(dep in done or dep not in order for dep in TARGETS[name].after)]
 
 
+# Read once: builds set the variable themselves for fontTools and pandoc, and a later
+# build in the same process must not mistake that for the user's choice.
+USER_EPOCH = os.environ.get("SOURCE_DATE_EPOCH", "")
+
+
 def build_epoch(book: Book) -> int:
     """Return the build timestamp: ``SOURCE_DATE_EPOCH`` if set, else the edition date."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        return int(os.environ["SOURCE_DATE_EPOCH"])
+    if USER_EPOCH.isdigit():
+        return int(USER_EPOCH)
     date = book.meta["edition"]["date"]
     return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc).timestamp())
 

@@ -1,0 +1,139 @@
+"""Incremental, parallel, reproducible builds: manifest decisions and scheduling order."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from zinepress import builder
+from zinepress.builder import TARGETS, Build
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def hashes(build_dir: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(build_dir.iterdir()) if p.is_file()}
+
+
+def rebuilt(results: dict[str, str]) -> set[str]:
+    return {name for name, reason in results.items() if reason != "up to date"}
+
+
+@pytest.fixture(scope="module")
+def built_tiny(tmp_path_factory):
+    """A tiny project built once; tests copy it so each starts from a built state."""
+    from conftest import FIXTURES, copy_project
+    root = copy_project(tmp_path_factory.mktemp("built") / "p", FIXTURES / "tiny" / "source")
+    first = Build(root).run(["all"])
+    assert rebuilt(first) == set(TARGETS)
+    assert set(first.values()) == {"never built"}
+    return root
+
+
+@pytest.fixture
+def project(built_tiny, tmp_path):
+    import shutil
+    dest = tmp_path / "p"
+    shutil.copytree(built_tiny, dest)
+    return dest
+
+
+def test_nothing_changed_rebuilds_nothing(project):
+    before = hashes(project / "build")
+    results = Build(project).run(["all"])
+    assert rebuilt(results) == set()
+    assert hashes(project / "build") == before
+
+
+def test_epub_stylesheet_edit_rebuilds_only_the_epub(project):
+    css = project / "templates" / "epub.css"
+    css.write_text(css.read_text() + "\nh1 { letter-spacing: 0.02em; }\n")
+    results = Build(project).run(["all"])
+    assert rebuilt(results) == {"epub"}
+    assert "templates/epub.css" in results["epub"]
+
+
+def test_print_css_edit_never_rebuilds_the_epub_and_zines_follow_their_pdf(project):
+    css = project / "templates" / "print.css"
+    css.write_text(css.read_text().replace("font-size: 10.5pt;", "font-size: 10pt;"))
+    results = Build(project).run(["all"])
+    assert "epub" not in rebuilt(results)
+    assert {"pdf", "pdf-letter", "colophon", "zine-a4", "zine-letter"} <= rebuilt(results)
+    assert "build/a-tiny-zine.pdf" in results["zine-a4"]
+
+
+def test_imposition_is_skipped_when_its_pdf_comes_out_identical(project):
+    css = project / "templates" / "print.css"
+    css.write_text(css.read_text() + "\n/* a comment changes no page */\n")
+    results = Build(project).run(["all"])
+    assert {"pdf", "pdf-letter"} <= rebuilt(results)
+    assert results["zine-a4"] == results["zine-letter"] == "up to date"
+
+
+def test_chapter_edit_rebuilds_text_outputs_but_not_the_colophon(project):
+    chapter = project / "source" / "01-first.md"
+    chapter.write_text(chapter.read_text().replace("A second paragraph", "A second, longer paragraph"))
+    results = Build(project).run(["all"])
+    assert {"pdf", "pdf-letter", "epub"} <= rebuilt(results)
+    assert results["colophon"] == "up to date"
+    assert "source/01-first.md" in results["epub"]
+
+
+def test_a_deleted_or_replaced_output_is_rebuilt(project):
+    (project / "build" / "a-tiny-zine.epub").unlink()
+    (project / "build" / "a-tiny-zine-colophon.pdf").write_bytes(b"%PDF-1.7 not ours")
+    results = Build(project).run(["all"])
+    assert rebuilt(results) == {"epub", "colophon"}
+    assert results["epub"] == "output missing"
+
+
+def test_independent_outputs_start_together_and_imposition_waits_for_its_pdf(project, monkeypatch):
+    events: list[tuple[str, str]] = []
+    lock = threading.Lock()
+    release = {name: threading.Event() for name in TARGETS}
+
+    def fake_build(root, name):
+        with lock:
+            events.append(("start", name))
+        if name in ("pdf", "pdf-letter"):
+            # hold the PDFs until every independent output has started
+            assert release[name].wait(10)
+        path = TARGETS[name].path(builder.load_book(Path(root)))
+        path.write_bytes(f"fake {name} {len(events)}".encode())
+        with lock:
+            events.append(("end", name))
+            if {"epub", "colophon"} <= {n for kind, n in events if kind == "start"}:
+                release["pdf"].set()
+                release["pdf-letter"].set()
+        return 0.0
+
+    monkeypatch.setattr(builder, "build_target", fake_build)
+    for path in (project / "build").iterdir():
+        path.unlink()
+    with cf.ThreadPoolExecutor(max_workers=4) as pool:
+        Build(project).run(["all"], executor=pool)
+    starts = [n for kind, n in events if kind == "start"]
+    assert set(starts[:4]) == {"pdf", "pdf-letter", "epub", "colophon"}
+    for zine, pdf in (("zine-a4", "pdf"), ("zine-letter", "pdf-letter"), ("printing", "pdf")):
+        assert events.index(("start", zine)) > events.index(("end", pdf)), events
+
+
+def test_two_builds_in_two_folders_are_byte_identical(essay, tmp_path):
+    """The session's essay build and a second, serial build in another folder."""
+    from conftest import copy_project
+    other = copy_project(tmp_path / "elsewhere" / "essay")
+    env = {"PATH": "/usr/bin:/bin", "TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8"}
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(other),
+                           "-q", "build", "all", "-j", "1"], env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    first, second = hashes(essay["root"] / "build"), hashes(other / "build")
+    assert set(first) == set(second) and len(first) == len(TARGETS) + 1
+    assert first == second
