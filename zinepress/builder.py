@@ -14,6 +14,7 @@ made from, and the project files it reads.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ctypes.util
 import datetime as dt
 import functools
 import logging
@@ -122,6 +123,7 @@ def build_epoch(book: Book) -> int:
     return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc).timestamp())
 
 
+@functools.lru_cache(maxsize=1)
 def tool_fingerprint() -> dict[str, str]:
     """Return the versions that shape the outputs, without importing the tools."""
     names = ("pypandoc-binary", "weasyprint", "pikepdf", "jinja2", "fonttools", "pyphen")
@@ -131,6 +133,9 @@ def tool_fingerprint() -> dict[str, str]:
             versions[f"tool:{name}"] = pkg_metadata.version(name)
         except pkg_metadata.PackageNotFoundError:
             versions[f"tool:{name}"] = "absent"
+    # WeasyPrint subsets fonts with HarfBuzz when the library is there, else fontTools:
+    # same glyphs, different bytes, so switching must rebuild.
+    versions["tool:harfbuzz-subset"] = str(bool(ctypes.util.find_library("harfbuzz-subset")))
     return versions
 
 
