@@ -235,6 +235,25 @@ def check_templates(book: Book) -> list[ZineError]:
     for path in sorted(folder.glob("*.css")) + sorted(folder.glob("*.j2")):
         errors += _check_css_text(book, path, f"{TEMPLATES_DIR}/{path.name}",
                                   markup=path.suffix == ".j2")
+    return errors + check_template_syntax(book)
+
+
+def check_template_syntax(book: Book) -> list[ZineError]:
+    """Every Jinja template must compile, so no output is rendered from a broken set."""
+    import jinja2
+
+    from .render import environment
+    env = environment(book.root)
+    errors = []
+    for path in sorted((book.root / TEMPLATES_DIR).glob("*.j2")):
+        try:
+            env.parse(path.read_text(encoding="utf-8"), path.name)
+        except jinja2.TemplateSyntaxError as exc:
+            errors.append(ZineError(f"{TEMPLATES_DIR}/{path.name}", exc.lineno, "Z402",
+                                    f"template syntax error: {exc.message}"))
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(ZineError(f"{TEMPLATES_DIR}/{path.name}", None, "Z101",
+                                    f"cannot read file: {exc}"))
     return errors
 
 
