@@ -340,4 +340,5 @@ class Renderer:
 
 def build(root: Path, names: list[str], jobs: int | None = None) -> dict[str, str]:
     """Check the project at ``root`` and bring the named outputs up to date."""
+    expand(names)  # an unknown output name is refused before anything is read
     return Build(root, jobs).run(names)
