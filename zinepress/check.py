@@ -294,13 +294,6 @@ def _check_resource(book: Book, target: str, shown: str, line: int | None,
     return []
 
 
-def resolve_resource(book: Book, target: str) -> Path:
-    """Return the project path of an image named in a chapter (already checked)."""
-    return resolve_inside(book.root, "source/" + target, "source", None)
-
-
-
-
 def fidelity_errors(root: Path) -> list[ZineError]:
     """Return one error per word lost or added against the seed copy (none without a seed)."""
     from . import fidelity

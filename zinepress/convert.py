@@ -147,18 +147,6 @@ def mark_attributions(blocks: list[dict]) -> list[dict]:
     return walk(blocks, visit)
 
 
-def note_numbers(chapters: list[list[dict]]) -> int:
-    """Return how many notes the book has (numbered in call order across chapters)."""
-    count = 0
-
-    def visit(el):
-        nonlocal count
-        count += el["t"] == "Note"
-
-    walk_in_order(chapters, visit)
-    return count
-
-
 def notes_for_print(blocks: list[dict], start: int) -> tuple[list[dict], int]:
     """Replace each Note by ``span#noteref-N > span.footnote#note-N``; return next number."""
     number = start
