@@ -106,6 +106,11 @@ def main() -> int:
     return 0
 
 
+def subsetter() -> str:
+    import ctypes.util
+    return "HarfBuzz" if ctypes.util.find_library("harfbuzz-subset") else "fontTools"
+
+
 def page_count(root: Path) -> int:
     import pikepdf
 
@@ -124,7 +129,7 @@ def format_report(rows, floor: float, pages: int) -> str:
         "",
         f"Written by `make bench` on {dt.date.today().isoformat()}: {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}, "
-        f"pandoc {pandoc_version()}. "
+        f"pandoc {pandoc_version()}, font subsetting by {subsetter()}. "
         f"The essay, {pages} A5 pages; one run, so the figures are comparable.",
         "",
         "| what | seconds | × floor | note |",
