@@ -77,6 +77,8 @@ def test_last_page_is_the_colophon_with_the_anti_copyright_statement(a5, essay_b
     assert "Colophon" in last.title() or "COLOPHON" in last
     assert squash(essay_book.meta["rights"])[:40] in last
     assert f"Edition {essay_book.meta['edition']['number']}" in last
+    for correction in essay_book.meta["corrections"]:
+        assert squash(correction["change"])[:30] in last, correction["change"]
 
 
 def test_fonts_are_the_vendored_book_font_embedded_and_subset(a5):
