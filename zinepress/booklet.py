@@ -101,64 +101,18 @@ def impose_file(
     smaller than its half, crop marks at its outer corners.
     """
     src, dst = Path(src), Path(dst)
-    if paper not in PAPERS:
-        raise ZineError(src, None, "Z506", f"unknown paper {paper!r}; use one of {', '.join(PAPERS)}")
-    if duplex not in DUPLEX_MODES:
-        raise ZineError(
-            src, None, "Z508", f"unknown duplex mode {duplex!r}; use one of {', '.join(DUPLEX_MODES)}"
-        )
-    if not 0.0 <= creep_mm <= MAX_CREEP_MM:
-        raise ZineError(
-            src, None, "Z508",
-            f"creep {creep_mm} mm is outside 0..{MAX_CREEP_MM} mm (it is the paper thickness, e.g. 0.1mm)",
-        )
+    _check_options(src, paper, duplex, creep_mm)
     _check_destination(src, dst)
 
     with _open_pdf(src) as pdf:
         page_count = len(pdf.pages)
-        if page_count == 0:
-            raise ZineError(src, None, "Z503", "PDF has no pages")
-        if page_count > max_pages:
-            raise ZineError(
-                src, None, "Z504", f"PDF has {page_count} pages, more than the limit of {max_pages}"
-            )
-        try:
-            plan = saddle_plan(
-                page_count,
-                signature_sheets=signature_sheets,
-                gathering=gathering,  # type: ignore[arg-type]
-                creep_pt=creep_mm * MM_PT,
-            )
-        except ZineError as error:
-            raise ZineError(src, None, error.code, error.message) from None
+        plan = _plan(src, page_count, max_pages, signature_sheets, gathering, creep_mm)
         forms, box = _page_forms(src, pdf)
-
         sheet_w, sheet_h = PAPERS[paper]
-        half_w = sheet_w / 2
-        scale = _fit_scale(box, half_w, sheet_h)
-
+        scale = _fit_scale(box, sheet_w / 2, sheet_h)
         out = pikepdf.new()
-        copied: dict[int, pikepdf.Object] = {}
-        for side in print_sequence(plan, duplex):  # type: ignore[arg-type]
-            ops: list[str] = []
-            xobjects = pikepdf.Dictionary()
-            for half, slot in enumerate(side.slots):
-                if slot.page is None:
-                    continue
-                if slot.page not in copied:
-                    copied[slot.page] = out.copy_foreign(forms[slot.page - 1])
-                name = f"/P{slot.page}"
-                xobjects[name] = copied[slot.page]
-                tx, ty = _placement(box, scale, half * half_w, half_w, sheet_h)
-                ops.append(
-                    f"q {_num(scale, 6)} 0 0 {_num(scale, 6)} {_num(tx + slot.x_offset_pt)} {_num(ty)} cm "
-                    f"{name} Do Q"
-                )
-            if marks:
-                ops.extend(_marks(box, scale, sheet_w, sheet_h))
-            page = out.add_blank_page(page_size=(sheet_w, sheet_h))
-            page.obj.Resources = pikepdf.Dictionary(XObject=xobjects)
-            page.obj.Contents = out.make_stream(("\n".join(ops) + "\n").encode("ascii"))
+        _place_sides(out, print_sequence(plan, duplex), forms, box, scale,  # type: ignore[arg-type]
+                     (sheet_w, sheet_h), marks)
         _copy_info(pdf, out)
         _save_atomically(out, dst)
 
@@ -180,6 +134,66 @@ def impose_file(
         src, page_count, plan.blank_count, plan.sheet_count, paper, scale, dst,
     )
     return result
+
+
+def _check_options(src: Path, paper: str, duplex: str, creep_mm: float) -> None:
+    """Raise for an unknown paper or duplex mode, or a creep outside 0..MAX_CREEP_MM."""
+    if paper not in PAPERS:
+        raise ZineError(src, None, "Z506", f"unknown paper {paper!r}; use one of {', '.join(PAPERS)}")
+    if duplex not in DUPLEX_MODES:
+        raise ZineError(
+            src, None, "Z508", f"unknown duplex mode {duplex!r}; use one of {', '.join(DUPLEX_MODES)}"
+        )
+    if not 0.0 <= creep_mm <= MAX_CREEP_MM:
+        raise ZineError(
+            src, None, "Z508",
+            f"creep {creep_mm} mm is outside 0..{MAX_CREEP_MM} mm (it is the paper thickness, e.g. 0.1mm)",
+        )
+
+
+def _plan(src: Path, page_count: int, max_pages: int, signature_sheets: int | None,
+          gathering: str, creep_mm: float):
+    """Return the saddle plan for ``page_count`` pages, or raise naming ``src``."""
+    if page_count == 0:
+        raise ZineError(src, None, "Z503", "PDF has no pages")
+    if page_count > max_pages:
+        raise ZineError(
+            src, None, "Z504", f"PDF has {page_count} pages, more than the limit of {max_pages}"
+        )
+    try:
+        return saddle_plan(page_count, signature_sheets=signature_sheets,
+                           gathering=gathering,  # type: ignore[arg-type]
+                           creep_pt=creep_mm * MM_PT)
+    except ZineError as error:
+        raise ZineError(src, None, error.code, error.message) from None
+
+
+def _place_sides(out: pikepdf.Pdf, sides, forms, box, scale: float,
+                 sheet: tuple[float, float], marks: bool) -> None:
+    """Add one sheet side per entry of ``sides`` to ``out``, pages as form XObjects /Pn."""
+    sheet_w, sheet_h = sheet
+    half_w = sheet_w / 2
+    copied: dict[int, pikepdf.Object] = {}
+    for side in sides:
+        ops: list[str] = []
+        xobjects = pikepdf.Dictionary()
+        for half, slot in enumerate(side.slots):
+            if slot.page is None:
+                continue
+            if slot.page not in copied:
+                copied[slot.page] = out.copy_foreign(forms[slot.page - 1])
+            name = f"/P{slot.page}"
+            xobjects[name] = copied[slot.page]
+            tx, ty = _placement(box, scale, half * half_w, half_w, sheet_h)
+            ops.append(
+                f"q {_num(scale, 6)} 0 0 {_num(scale, 6)} {_num(tx + slot.x_offset_pt)} {_num(ty)} cm "
+                f"{name} Do Q"
+            )
+        if marks:
+            ops.extend(_marks(box, scale, sheet_w, sheet_h))
+        page = out.add_blank_page(page_size=(sheet_w, sheet_h))
+        page.obj.Resources = pikepdf.Dictionary(XObject=xobjects)
+        page.obj.Contents = out.make_stream(("\n".join(ops) + "\n").encode("ascii"))
 
 
 def _check_destination(src: Path, dst: Path) -> None:
