@@ -86,7 +86,7 @@ def impose_file(
     *,
     paper: str = "a4",
     signature_sheets: int | None = None,
-    gathering: str = "stacked",
+    gathering: str = "nested",
     creep_mm: float = 0.0,
     marks: bool = False,
     duplex: str = "short-edge",

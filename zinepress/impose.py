@@ -160,11 +160,32 @@ def padded_reading_order(page_count: int) -> tuple[int | None, ...]:
     return tuple(range(1, page_count)) + (None,) * blanks + (page_count,)
 
 
+def _check_plan_args(page_count, signature_sheets, gathering, creep_pt) -> None:
+    """Raise ZineError for arguments no plan can be made from."""
+    if isinstance(page_count, bool) or not isinstance(page_count, int) or page_count < 1:
+        raise ZineError(None, None, "Z503", f"cannot impose {page_count!r} pages; need at least 1")
+    if signature_sheets is not None and (
+        isinstance(signature_sheets, bool)
+        or not isinstance(signature_sheets, int)
+        or signature_sheets < 1
+    ):
+        raise ZineError(
+            None, None, "Z507",
+            f"sheets per signature must be a whole number of at least 1, got {signature_sheets!r}",
+        )
+    if gathering not in GATHERINGS:
+        raise ZineError(
+            None, None, "Z507", f"gathering must be one of {', '.join(GATHERINGS)}, got {gathering!r}"
+        )
+    if not creep_pt >= 0.0:  # also rejects NaN
+        raise ZineError(None, None, "Z508", f"creep must be 0 or more, got {creep_pt!r} pt")
+
+
 def saddle_plan(
     page_count: int,
     *,
     signature_sheets: int | None = None,
-    gathering: Gathering = "stacked",
+    gathering: Gathering = "nested",
     creep_pt: float = 0.0,
 ) -> Plan:
     """Return the 2-up saddle-stitch plan for ``page_count`` source pages.
@@ -198,23 +219,7 @@ def saddle_plan(
     >>> [(s.left.x_offset_pt, s.right.x_offset_pt) for s in plan.sides]
     [(0.0, 0.0), (0.0, 0.0), (0.25, -0.25), (0.25, -0.25)]
     """
-    if isinstance(page_count, bool) or not isinstance(page_count, int) or page_count < 1:
-        raise ZineError(None, None, "Z503", f"cannot impose {page_count!r} pages; need at least 1")
-    if signature_sheets is not None and (
-        isinstance(signature_sheets, bool)
-        or not isinstance(signature_sheets, int)
-        or signature_sheets < 1
-    ):
-        raise ZineError(
-            None, None, "Z507",
-            f"sheets per signature must be a whole number of at least 1, got {signature_sheets!r}",
-        )
-    if gathering not in GATHERINGS:
-        raise ZineError(
-            None, None, "Z507", f"gathering must be one of {', '.join(GATHERINGS)}, got {gathering!r}"
-        )
-    if not creep_pt >= 0.0:  # also rejects NaN
-        raise ZineError(None, None, "Z508", f"creep must be 0 or more, got {creep_pt!r} pt")
+    _check_plan_args(page_count, signature_sheets, gathering, creep_pt)
 
     order = padded_reading_order(page_count)
     padded = len(order)
