@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paper", choices=PAPERS, default="a4")
     parser.add_argument("--duplex", choices=DUPLEX_MODES, default="short-edge")
     parser.add_argument("--signature", type=int, default=None, metavar="SHEETS")
-    parser.add_argument("--gathering", choices=("stacked", "nested"), default="stacked")
+    parser.add_argument("--gathering", choices=("nested", "stacked"), default="nested")
     args = parser.parse_args(argv)
     plan = saddle_plan(args.pages, signature_sheets=args.signature, gathering=args.gathering)
     if args.svg:
