@@ -137,3 +137,25 @@ def test_two_builds_in_two_folders_are_byte_identical(essay, tmp_path):
     first, second = hashes(essay["root"] / "build"), hashes(other / "build")
     assert set(first) == set(second) and len(first) == len(TARGETS) + 1
     assert first == second
+
+
+def test_no_output_carries_the_clock_only_the_edition_date(essay, essay_book):
+    """'Another day' gives the same bytes: every date inside the outputs is the edition's."""
+    import re
+    import zipfile
+
+    import pikepdf
+    edition = essay_book.meta["edition"]["date"]
+    with zipfile.ZipFile(essay["epub"]) as epub:
+        assert {info.date_time[:3] for info in epub.infolist()} == {
+            (edition.year, edition.month, edition.day)}
+        opf = next(epub.read(n).decode() for n in epub.namelist() if n.endswith(".opf"))
+        assert re.search(r'dcterms:modified">(\d{4}-\d{2}-\d{2})T', opf).group(1) == \
+            edition.isoformat()
+    for name, target in TARGETS.items():
+        if target.pattern.endswith(".pdf"):
+            with pikepdf.open(essay[name]) as pdf:
+                for key in ("/CreationDate", "/ModDate"):
+                    if key in pdf.docinfo:
+                        assert str(pdf.docinfo[key]).startswith(
+                            "D:" + edition.strftime("%Y%m%d")), (name, key)
