@@ -196,6 +196,8 @@ CASES = [
          META, "title: References", "Z102", "listed twice (first at line 21)"),
     Case("chapter-not-listed", write("source/04-extra.md", "# Extra\n\nMore.\n"),
          "source/04-extra.md", 1, "Z103", "not listed in metadata 'chapters'"),
+    Case("text-before-heading", edit(CH1, "# First Things", "An opening line.\n\n# First Things"),
+         CH1, 1, "Z109", "text before the chapter's '# Title' heading"),
     Case("heading-differs", edit(CH1, "# First Things", "# First Thing"), CH1, 1, "Z104",
          "heading 'First Thing' differs from metadata title 'First Things'"),
     Case("heading-missing", edit(CH1, "# First Things\n", ""), CH1, 1, "Z105",

@@ -116,6 +116,11 @@ def check_heading(chapter: Chapter) -> list[ZineError]:
         errors.append(ZineError(chapter.rel, extra.number, "Z105",
                                 "second level-1 heading; a chapter file has exactly one"))
     first = headings[0]
+    before = next((ln for ln in lines if ln.number < first.number and ln.text.strip()), None)
+    if before is not None:
+        errors.append(ZineError(chapter.rel, before.number, "Z109",
+                                "text before the chapter's '# Title' heading",
+                                hint="a chapter file starts with its heading"))
     title = _ATX_H1.match(first.text).group(1)
     if title != chapter.title:
         errors.append(ZineError(chapter.rel, first.number, "Z104",
