@@ -159,3 +159,23 @@ def test_no_output_carries_the_clock_only_the_edition_date(essay, essay_book):
                     if key in pdf.docinfo:
                         assert str(pdf.docinfo[key]).startswith(
                             "D:" + edition.strftime("%Y%m%d")), (name, key)
+
+
+def test_a_local_image_reaches_the_pdf_and_the_epub(tiny):
+    """Images sit beside the chapters in source/; print and EPUB both find them."""
+    import zipfile
+
+    import pikepdf
+    from PIL import Image
+    (tiny / "source" / "images").mkdir()
+    Image.new("RGB", (60, 40), "#b3261e").save(tiny / "source" / "images" / "red.png")
+    chapter = tiny / "source" / "01-first.md"
+    chapter.write_text(chapter.read_text() + "\n![A red rectangle](images/red.png)\n")
+    Build(tiny).run(["pdf", "epub"])
+    with pikepdf.open(tiny / "build" / "a-tiny-zine.pdf") as pdf:
+        images = [name for page in pdf.pages
+                  for name, obj in page.Resources.get("/XObject", {}).items()
+                  if obj.get("/Subtype") == "/Image"]
+    assert images
+    with zipfile.ZipFile(tiny / "build" / "a-tiny-zine.epub") as epub:
+        assert any(name.endswith(".png") for name in epub.namelist())

@@ -208,12 +208,30 @@ def notes_for_epub(blocks: list[dict], start: int) -> tuple[list[dict], int]:
     return blocks, number
 
 
+def images_from_source(blocks: list[dict], source_dir) -> list[dict]:
+    """Point image paths (written relative to ``source/``) at their files, as file URLs.
+
+    The print HTML resolves relative URLs against ``templates/`` (fonts, CSS); images
+    live beside the chapters. ``check`` has already refused URLs and paths leaving the
+    project, and WeasyPrint's fetcher refuses them again.
+    """
+    def visit(el):
+        if el["t"] != "Image":
+            return el
+        attrs, alt, (target, title) = el["c"]
+        return {"t": "Image", "c": [attrs, alt, [(source_dir / target).resolve().as_uri(), title]]}
+
+    return walk(blocks, visit)
+
+
 def print_chapters(book: Book, chapters: list[list[dict]]) -> list[HtmlChapter]:
     """Return each chapter as an HTML fragment for the print template."""
     blocks: list[dict] = []
     number = 1
+    source_dir = book.root / "source"
     for i, chapter_blocks in enumerate(chapters):
-        shaped, number = notes_for_print(mark_attributions(chapter_blocks), number)
+        shaped, number = notes_for_print(
+            images_from_source(mark_attributions(chapter_blocks), source_dir), number)
         if i:
             blocks.append(raw_block(SPLIT))
         blocks += shaped
