@@ -179,3 +179,17 @@ def test_a_local_image_reaches_the_pdf_and_the_epub(tiny):
     assert images
     with zipfile.ZipFile(tiny / "build" / "a-tiny-zine.epub") as epub:
         assert any(name.endswith(".png") for name in epub.namelist())
+
+
+def test_an_image_edit_rebuilds_the_pdf_and_the_epub(project):
+    from PIL import Image
+    (project / "source" / "images").mkdir()
+    Image.new("RGB", (60, 40), "#b3261e").save(project / "source" / "images" / "red.png")
+    chapter = project / "source" / "01-first.md"
+    chapter.write_text(chapter.read_text() + "\n![A red rectangle](images/red.png)\n")
+    Build(project).run(["all"])
+    Image.new("RGB", (60, 40), "#1a1a1a").save(project / "source" / "images" / "red.png")
+    results = Build(project).run(["all"])
+    assert {"pdf", "pdf-letter", "epub"} <= rebuilt(results)
+    assert "source/images/red.png" in results["epub"]
+    assert results["colophon"] == "up to date"

@@ -31,7 +31,10 @@ from .source import Book, load_book
 
 log = logging.getLogger("zinepress")
 
-TEXT = ("source/metadata.yaml", "source/*.md")
+# Chapters, metadata and any image beside them; not source/original/ (the seed copy,
+# which only the fidelity check reads).
+TEXT = ("source/metadata.yaml", "source/*.md", "source/**/*")
+NOT_INPUTS = ("source/original/",)
 FONTS = ("templates/fonts/*",)
 PRINT = TEXT + FONTS + ("templates/book.html.j2", "templates/colophon.html.j2",
                         "templates/print.css")
@@ -174,8 +177,8 @@ class Build:
 
     def input_hashes(self, name: str) -> dict[str, str]:
         target = TARGETS[name]
-        paths = [str(p.relative_to(self.root)) for pattern in target.inputs
-                 for p in sorted(self.root.glob(pattern))]
+        paths = [rel for pattern in target.inputs for p in sorted(self.root.glob(pattern))
+                 if not (rel := p.relative_to(self.root).as_posix()).startswith(NOT_INPUTS)]
         if target.uses_css:
             paths += list(self.book.meta.get("css") or [])
         paths += [str(TARGETS[dep].path(self.book).relative_to(self.root))
