@@ -193,3 +193,18 @@ def test_an_image_edit_rebuilds_the_pdf_and_the_epub(project):
     assert {"pdf", "pdf-letter", "epub"} <= rebuilt(results)
     assert "source/images/red.png" in results["epub"]
     assert results["colophon"] == "up to date"
+
+
+def test_a_colophon_too_long_for_the_back_page_is_reported(tiny, caplog):
+    meta = tiny / "source" / "metadata.yaml"
+    long_reason = "A reason that goes on and on, " * 200
+    meta.write_text(meta.read_text().replace(
+        'reason: "The rest of the sentence is not in the source."', f'reason: "{long_reason}"'))
+    import logging
+    logger = logging.getLogger("zinepress")
+    logger.addHandler(caplog.handler)  # cli.main may have stopped propagation
+    try:
+        builder.Renderer(tiny).build("pdf")
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert any("colophon runs over" in r.getMessage() for r in caplog.records)

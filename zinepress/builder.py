@@ -238,6 +238,20 @@ class Build:
         return results
 
 
+def warn_if_colophon_overflows(data: bytes, name: str) -> None:
+    """Log a warning when the colophon does not fit the back page on its own."""
+    import io
+
+    import pikepdf
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        dests = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
+        start = index[dests["colophon"][0].objgen] if "colophon" in dests else None
+        if start is not None and start != len(pdf.pages) - 1:
+            log.warning("%s: the colophon runs over %d pages; the back cover shows only its "
+                        "end (shorten the corrections' wording)", name, len(pdf.pages) - start)
+
+
 def build_target(root: str, name: str) -> float:
     """Build one output of the project at ``root`` (runs in a worker); return seconds."""
     started = time.perf_counter()
@@ -255,6 +269,7 @@ class Renderer:
         os.environ["SOURCE_DATE_EPOCH"] = str(self.epoch)
         from . import render
         self.templates = self.root / render.TEMPLATES_DIR
+        output.build_dir(self.root)
 
     def build(self, name: str) -> None:
         out = TARGETS[name].path(self.book)
@@ -303,8 +318,9 @@ class Renderer:
             "colophon": render_colophon(self.book, self.tools, "print"),
             "page": {"name": page, "size": PAGE_SIZES[page]},
             "extra_css": [p.as_uri() for p in self.extra_css()]})
-        output.write_atomic(out, render_pdf(html, self.root, self.templates,
-                                            "templates/book.html.j2"))
+        data = render_pdf(html, self.root, self.templates, "templates/book.html.j2")
+        warn_if_colophon_overflows(data, out.name)
+        output.write_atomic(out, data)
 
     def build_colophon(self, out: Path) -> None:
         from .pdf import PAGE_SIZES, render_pdf
