@@ -66,3 +66,9 @@ def test_console_script_has_the_same_command_line():
     help_text = subprocess.run([str(script), "--help"], capture_output=True, text=True).stdout
     assert {"build", "check", "impose"} <= set(help_text.replace(",", " ").replace("{", " ")
                                                  .replace("}", " ").split())
+
+
+def test_jobs_must_be_positive():
+    proc = zinepress("build", "-j", "0", "epub")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "at least 1" in proc.stderr

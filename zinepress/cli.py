@@ -27,7 +27,7 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="build outputs into build/")
     build.add_argument("outputs", nargs="*", metavar="OUTPUT",
                        help="one or more of: " + ", ".join([*GROUPS, *TARGETS]))
-    build.add_argument("-j", "--jobs", type=int, default=None,
+    build.add_argument("-j", "--jobs", type=positive_int, default=None,
                        help="outputs rendered at once (default: the number of cores)")
 
     check = sub.add_parser("check", help="check the sources without rendering")
@@ -37,7 +37,7 @@ def parser() -> argparse.ArgumentParser:
     impose.add_argument("input", type=Path)
     impose.add_argument("-o", "--output", type=Path, required=True)
     impose.add_argument("--paper", choices=["a4", "letter"], default="a4")
-    impose.add_argument("--signature", type=int, default=None, metavar="SHEETS",
+    impose.add_argument("--signature", type=positive_int, default=None, metavar="SHEETS",
                         help="sheets per folded gathering (default: one gathering)")
     impose.add_argument("--gathering", choices=["nested", "stacked"], default="nested",
                         help="nested: gatherings slid inside each other, stapled on one fold "
@@ -47,6 +47,13 @@ def parser() -> argparse.ArgumentParser:
     impose.add_argument("--marks", action="store_true", help="draw fold and crop marks")
     impose.add_argument("--duplex", choices=["short-edge", "manual"], default="short-edge")
     return top
+
+
+def positive_int(text: str) -> int:
+    """Return a whole number of at least 1, for argparse."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def parse_mm(text: str) -> float:
