@@ -84,6 +84,8 @@ def test_chapter_edit_rebuilds_text_outputs_but_not_the_colophon(project):
     assert {"pdf", "pdf-letter", "epub"} <= rebuilt(results)
     assert results["colophon"] == "up to date"
     assert "source/01-first.md" in results["epub"]
+    # same page count: the printing instructions stay as they are
+    assert results["printing"] == "up to date"
 
 
 def test_a_deleted_or_replaced_output_is_rebuilt(project):
@@ -208,3 +210,11 @@ def test_a_colophon_too_long_for_the_back_page_is_reported(tiny, caplog):
     finally:
         logger.removeHandler(caplog.handler)
     assert any("colophon runs over" in r.getMessage() for r in caplog.records)
+
+
+def test_printing_instructions_follow_the_page_count(project):
+    chapter = project / "source" / "02-second.md"
+    filler = "\n\n".join(["A paragraph added to make the book longer, " * 12] * 12)
+    chapter.write_text(chapter.read_text().replace("[^2]: ", filler + "\n\n[^2]: ", 1))
+    results = Build(project).run(["all"])
+    assert results["printing"].startswith("changed: pages:build/a-tiny-zine.pdf")

@@ -50,6 +50,7 @@ class Target:
     after: tuple[str, ...] = ()
     help: str = ""
     uses_css: bool = False
+    needs_only_page_count: bool = False  # of the outputs in ``after``, not their bytes
 
     def path(self, book: Book) -> Path:
         return Path(book.root) / output.BUILD_DIR / self.pattern.format(slug=book.slug)
@@ -70,7 +71,7 @@ TARGETS: dict[str, Target] = {t.name: t for t in (
     Target("zine-letter", "{slug}-zine-letter.pdf", (), after=("pdf-letter",),
            help="imposed zine on US Letter"),
     Target("printing", "{slug}-printing.pdf", ("source/metadata.yaml", "templates/printing.*")
-           + FONTS, after=("pdf",), help="printing instructions"),
+           + FONTS, after=("pdf",), help="printing instructions", needs_only_page_count=True),
 )}
 GROUPS = {
     "all": tuple(TARGETS),
@@ -181,9 +182,15 @@ class Build:
                  if not (rel := p.relative_to(self.root).as_posix()).startswith(NOT_INPUTS)]
         if target.uses_css:
             paths += list(self.book.meta.get("css") or [])
-        paths += [str(TARGETS[dep].path(self.book).relative_to(self.root))
-                  for dep in target.after]
-        return {**manifest.hash_inputs(self.root, paths, self.hash_cache), **tool_fingerprint(),
+        upstream = {}
+        for dep in target.after:
+            path = TARGETS[dep].path(self.book)
+            if target.needs_only_page_count:
+                upstream[f"pages:{path.relative_to(self.root)}"] = str(pdf_page_count(path))
+            else:
+                paths.append(str(path.relative_to(self.root)))
+        return {**manifest.hash_inputs(self.root, paths, self.hash_cache), **upstream,
+                **tool_fingerprint(),
                 **code_fingerprint(), "env:SOURCE_DATE_EPOCH": str(self.epoch)}
 
     def decide(self, name: str, recorded: dict) -> tuple[manifest.Decision, dict[str, str]]:
@@ -236,6 +243,16 @@ class Build:
             if own_pool:
                 executor.shutdown(wait=True, cancel_futures=True)
         return results
+
+
+def pdf_page_count(path: Path) -> int | None:
+    """Return the number of pages of a PDF, or None if it cannot be read."""
+    import pikepdf
+    try:
+        with pikepdf.open(path) as pdf:
+            return len(pdf.pages)
+    except (OSError, pikepdf.PdfError):
+        return None
 
 
 def warn_if_colophon_overflows(data: bytes, name: str) -> None:
