@@ -33,10 +33,12 @@ _NAME = r"[^\W\d_][\w’'-]*"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)[a-z]?"
 _PAGES = r"\d+(?:\s*[-–]\s*\d+)?"
 # "Deleuze and Guattari 1991: 105-106", "Ronfeldt et al. 1998", "KAPD 1921"
+# "(Žižek: 2004: 7)" also counts: a stray colon does not make a citation unknown.
 _CITATION = re.compile(
-    rf"(?P<name>{_NAME})(?:(?: and | & ){_NAME}| et al\.)?,? (?P<year>{_YEAR})"
+    rf"(?P<name>{_NAME})(?:(?: and | & ){_NAME}| et al\.)?[,:]? (?P<year>{_YEAR})"
     rf"(?P<pages>:\s*{_PAGES})?")
 _PARENS = re.compile(r"\(([^()]*)\)")
+_LONE_YEAR = re.compile(rf"^\s*({_YEAR})(?::\s*{_PAGES})?\s*$")
 _ATTRIBUTION = re.compile(r"^(?:>\s*)*[–—-]\s+(.*)$")
 _ENTRY = re.compile(rf"^[“”\"‘’']?(?P<name>{_NAME})[^()]*?\((?P<year>{_YEAR})\)")
 _STRAIGHT = re.compile(r'"')
@@ -82,10 +84,14 @@ def citations(book: Book, known: set[str] = frozenset()) -> list[tuple[Line, str
                 spans.append(attribution.group(1))
             seen = set()
             for span in spans:  # "(CoCoRi 1977; Wright 2005: 82)" holds two
+                name = None
                 for part in span.split(";"):
                     match = _CITATION.search(part)
                     if match and is_name(match.group("name")):
-                        seen.add((match.group("name"), match.group("year")))
+                        name = match.group("name")
+                        seen.add((name, match.group("year")))
+                    elif name and (year := _LONE_YEAR.match(part)):
+                        seen.add((name, year.group(1)))  # "(Porcaro 2011; 2013)"
             # "Author YEAR: page" outside parentheses, e.g. in running text
             for match in _CITATION.finditer(text):
                 if match.group("pages") and is_name(match.group("name")):
