@@ -171,6 +171,7 @@ class Build:
         self.jobs = jobs or os.cpu_count() or 1
         self.build_dir = output.build_dir(self.root)
         self.hash_cache: dict[str, str] = {}
+        self.recorded: dict = {}
         log.info("load and check: %d chapters ok (%.2f s)", len(self.book.chapters),
                  time.perf_counter() - started)
 
@@ -186,12 +187,22 @@ class Build:
         for dep in target.after:
             path = TARGETS[dep].path(self.book)
             if target.needs_only_page_count:
-                upstream[f"pages:{path.relative_to(self.root)}"] = str(pdf_page_count(path))
+                upstream[f"pages:{path.relative_to(self.root)}"] = str(self.page_count(dep))
             else:
                 paths.append(str(path.relative_to(self.root)))
         return {**manifest.hash_inputs(self.root, paths, self.hash_cache), **upstream,
                 **tool_fingerprint(),
                 **code_fingerprint(), "env:SOURCE_DATE_EPOCH": str(self.epoch)}
+
+    def page_count(self, name: str) -> int | None:
+        """Return the page count of a PDF output, from the manifest when it is current."""
+        path = TARGETS[name].path(self.book)
+        entry = self.recorded.get(name) or {}
+        rel = str(path.relative_to(self.root))
+        current = manifest.hash_inputs(self.root, [rel], self.hash_cache).get(rel)
+        if current is not None and entry.get("output") == current and "pages" in entry:
+            return entry["pages"]
+        return pdf_page_count(path)
 
     def decide(self, name: str, recorded: dict) -> tuple[manifest.Decision, dict[str, str]]:
         out = TARGETS[name].path(self.book)
@@ -205,7 +216,7 @@ class Build:
         """Build what is out of date among ``names``; return ``{target: reason}``."""
         output.remove_stale_temps(self.build_dir)
         order = expand(names)
-        recorded = manifest.load(self.build_dir)
+        recorded = self.recorded = manifest.load(self.build_dir)
         pending, done, running = set(order), set(), {}
         results: dict[str, str] = {}
         own_pool = executor is None
@@ -231,6 +242,8 @@ class Build:
                     out = TARGETS[name].path(self.book)
                     recorded[name] = {"inputs": inputs, "output": manifest.sha256_file(out),
                                       "file": out.name}
+                    if out.suffix == ".pdf":
+                        recorded[name]["pages"] = pdf_page_count(out)
                     manifest.save(self.build_dir, recorded)
                     log.info("%-12s rebuilt (%s) %s %.2f s", name, reason,
                              out.relative_to(self.root), seconds)
