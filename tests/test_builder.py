@@ -204,11 +204,14 @@ def test_a_colophon_too_long_for_the_back_page_is_reported(tiny, caplog):
         'reason: "The rest of the sentence is not in the source."', f'reason: "{long_reason}"'))
     import logging
     logger = logging.getLogger("zinepress")
+    level = logger.level
     logger.addHandler(caplog.handler)  # cli.main may have stopped propagation
+    logger.setLevel(logging.WARNING)   # ... and set -q's level
     try:
         builder.Renderer(tiny).build("pdf")
     finally:
         logger.removeHandler(caplog.handler)
+        logger.setLevel(level)
     assert any("colophon runs over" in r.getMessage() for r in caplog.records)
 
 
