@@ -140,24 +140,10 @@ def check_footnotes(book: Book) -> list[ZineError]:
         for line in text_lines(chapter):
             definition = _NOTE_DEF.match(line.text)
             if definition:
-                label = definition.group(1)
-                if label in defs:
-                    first = defs[label]
-                    errors.append(ZineError(chapter.rel, line.number, "Z203",
-                                            f"footnote [^{label}] is defined twice "
-                                            f"(also {first.chapter.rel}:{first.number})"))
-                else:
-                    defs[label] = line
+                errors += _record_once(defs, definition.group(1), line, "Z203", "defined")
             start = definition.end() if definition else 0
             for match in _NOTE_CALL.finditer(line.text, start):
-                label = match.group(1)
-                if label in calls:
-                    first = calls[label]
-                    errors.append(ZineError(chapter.rel, line.number, "Z204",
-                                            f"footnote [^{label}] is called twice "
-                                            f"(also {first.chapter.rel}:{first.number})"))
-                else:
-                    calls[label] = line
+                errors += _record_once(calls, match.group(1), line, "Z204", "called")
     for label, line in calls.items():
         if label not in defs:
             errors.append(ZineError(line.chapter.rel, line.number, "Z201",
@@ -171,6 +157,17 @@ def check_footnotes(book: Book) -> list[ZineError]:
             errors.append(ZineError(line.chapter.rel, line.number, "Z202",
                                     f"footnote [^{label}] is defined but never called"))
     return errors
+
+
+def _record_once(seen: dict[str, Line], label: str, line: Line, code: str,
+                 verb: str) -> list[ZineError]:
+    """Remember where ``label`` first appears; return an error if it was seen before."""
+    if label not in seen:
+        seen[label] = line
+        return []
+    first = seen[label]
+    return [ZineError(line.chapter.rel, line.number, code,
+                      f"footnote [^{label}] is {verb} twice (also {first.chapter.rel}:{first.number})")]
 
 
 def check_lacunae(book: Book) -> list[ZineError]:
