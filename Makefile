@@ -29,11 +29,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m zinepress.bench
+	$(BIN)/python -m zinepress.dev.bench
 
 preview: $(STAMP)
 	$(ZP) build pdf
-	$(BIN)/python -m zinepress.preview
+	$(BIN)/python -m zinepress.dev.preview
 
 clean:
 	rm -rf build

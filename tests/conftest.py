@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zinepress.builder import Build, TARGETS
+from zinepress.build.builder import Build, TARGETS
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -40,5 +40,5 @@ def essay(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def essay_book():
-    from zinepress.source import load_book
+    from zinepress.source.load import load_book
     return load_book(ROOT)

@@ -111,7 +111,7 @@ def test_sigkill_while_writing_keeps_previous_outputs_and_next_build_cleans_up(
 
     A ``sitecustomize`` (loaded by the build and its workers) makes ``fsync`` take a
     minute, so the new bytes sit written but unrenamed when the build is killed. Only
-    the PDF is built: it is the output written by :func:`zinepress.output.write_atomic`.
+    the PDF is built: it is the output written by :func:`zinepress.build.output.write_atomic`.
     """
     build = project / "build"
     before = hashes(build)

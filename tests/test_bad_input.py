@@ -25,7 +25,7 @@ import pytest
 from conftest import FIXTURES, ROOT, copy_project
 from pdfread import page_texts
 from zinepress import cli
-from zinepress.builder import Build
+from zinepress.build.builder import Build
 
 TARGETS = ["pdf", "epub"]
 LINE = re.compile(r"^(?P<path>[^:\s]+?)(?::(?P<line>\d+))?: (?P<code>[ZL]\d{3}) (?P<message>.+)$")

@@ -1,4 +1,4 @@
-"""Tests for zinepress.booklet: impose real PDFs and read the text back from each half."""
+"""Tests for zinepress.impose.booklet: impose real PDFs and read the text back from each half."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pikepdf
 import pypdf
 import pytest
 
-from zinepress.booklet import MM_PT, PAPERS, impose_file
+from zinepress.impose.booklet import MM_PT, PAPERS, impose_file
 from zinepress.errors import ZineError
-from zinepress.impose import print_sequence, saddle_plan
+from zinepress.impose.saddle import print_sequence, saddle_plan
 
 A5 = (round(148 * MM_PT, 2), round(210 * MM_PT, 2))
 HALF_LETTER = (396.0, 612.0)
@@ -306,7 +306,7 @@ def test_output_size_close_to_input(tmp_path, font_heavy_pdf):
         assert dst.stat().st_size <= 1.2 * font_heavy_pdf.stat().st_size
 
 
-# Printing instructions (zinepress.printing) draw the same plan the booklet imposes.
+# Printing instructions (zinepress.impose.printing) draw the same plan the booklet imposes.
 
 
 def svg_numbers(svg: str) -> list[str]:
@@ -320,7 +320,7 @@ def svg_numbers(svg: str) -> list[str]:
 @pytest.mark.parametrize("count, signature", [(44, {}), (7, {}), (44, {"signature_sheets": 3, "gathering": "nested"}),
                                               (44, {"signature_sheets": 3, "gathering": "stacked"})])
 def test_sheet_diagram_is_drawn_from_the_plan(count, signature):
-    from zinepress.printing import sheet_diagram_svg
+    from zinepress.impose.printing import sheet_diagram_svg
 
     plan = saddle_plan(count, **signature)
     drawn = [t for t in svg_numbers(sheet_diagram_svg(plan)) if t.isdigit() or t == "blank"][:4]
@@ -330,7 +330,7 @@ def test_sheet_diagram_is_drawn_from_the_plan(count, signature):
 
 @pytest.mark.parametrize("duplex", ["short-edge", "manual"])
 def test_printing_instructions_pdf(tmp_path, duplex):
-    from zinepress.printing import render_printing_instructions
+    from zinepress.impose.printing import render_printing_instructions
 
     plan = saddle_plan(44)
     data = render_printing_instructions(

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from zinepress import builder
-from zinepress.builder import TARGETS, Build
+from zinepress.build import builder
+from zinepress.build.builder import TARGETS, Build
 
 ROOT = Path(__file__).resolve().parents[1]
 

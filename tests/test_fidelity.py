@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from zinepress.errors import ZineError
-from zinepress.fidelity import LACUNA, SPLIT_WORDS, check_fidelity
+from zinepress.source.fidelity import LACUNA, SPLIT_WORDS, check_fidelity
 
 ROOT = Path(__file__).resolve().parent.parent
 

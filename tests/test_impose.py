@@ -1,4 +1,4 @@
-"""Tests for zinepress.impose: the saddle-stitch arithmetic, checked by folding paper."""
+"""Tests for zinepress.impose.saddle: the saddle-stitch arithmetic, checked by folding paper."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zinepress import impose
+from zinepress.impose import saddle as impose
 from zinepress.errors import ZineError
-from zinepress.impose import fold_and_read, padded_reading_order, print_sequence, saddle_plan
+from zinepress.impose.saddle import fold_and_read, padded_reading_order, print_sequence, saddle_plan
 
 MAX_PAGES = 300
 

@@ -11,8 +11,8 @@ import pytest
 from conftest import FIXTURES, ROOT, copy_project
 from test_bad_input import CH1, CH3, PARA1, edit, run_cli
 
-from zinepress.lint import lint_book
-from zinepress.source import load_book
+from zinepress.check.lint import lint_book
+from zinepress.source.load import load_book
 
 # The tiny book's own findings: Nettl is listed but not cited, and its entry uses "…".
 TINY_FINDINGS = [

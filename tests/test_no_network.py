@@ -4,8 +4,8 @@ A loopback HTTP server counts every request it gets. Inputs that point at it (an
 in Markdown, a ``css`` entry in the metadata, ``@import`` and a font URL in a template
 stylesheet, ``<img src>`` in the book and colophon templates) must each be refused with
 one line, and the server must see **0 requests**. Two layers are tested separately, so
-removing either one fails a test: the static check (``zinepress.check``, before any
-stage runs) and WeasyPrint's URL fetcher (``zinepress.pdf.ProjectFetcher``), which is
+removing either one fails a test: the static check (``zinepress.check.rules``, before any
+stage runs) and WeasyPrint's URL fetcher (``zinepress.formats.pdf.ProjectFetcher``), which is
 fed hostile HTML directly. Metadata is escaped by Jinja in HTML and in the EPUB's XML.
 """
 
@@ -24,7 +24,8 @@ from conftest import FIXTURES, copy_project
 from pdfread import page_texts
 from test_bad_input import LINE, edit, line_of, run_cli, snapshot
 
-from zinepress import pdf, render
+from zinepress.formats import pdf
+from zinepress.render import templates as render
 from zinepress.errors import ZineError
 
 
@@ -174,7 +175,7 @@ def test_templates_autoescape(tiny_project):
 
 
 def _book_with_title(root: Path):
-    from zinepress.source import load_book
+    from zinepress.source.load import load_book
     edit("source/metadata.yaml", 'title: "A Tiny Zine!"', f"title: '{SCRIPT_TITLE}'")(root)
     return load_book(root)
 

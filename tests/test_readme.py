@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from zinepress.builder import TARGETS
-from zinepress.metadata import FIELDS
+from zinepress.build.builder import TARGETS
+from zinepress.source.metadata import FIELDS
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

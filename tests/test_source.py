@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from zinepress.check import check_book
+from zinepress.check.rules import check_book
 
 
 def test_the_essay_passes_every_source_check(essay_book):

@@ -11,13 +11,13 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import EXIT_USER_ERROR, ZineError
+from zinepress.errors import EXIT_USER_ERROR, ZineError
 
 log = logging.getLogger("zinepress")
 
 
 def parser() -> argparse.ArgumentParser:
-    from .builder import GROUPS, TARGETS
+    from zinepress.build.builder import GROUPS, TARGETS
     top = argparse.ArgumentParser(prog="zinepress", description=__doc__.splitlines()[0])
     top.add_argument("--root", type=Path, default=Path.cwd(),
                      help="project folder (default: the current folder)")
@@ -95,14 +95,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "build":
-        from .builder import build
+        from zinepress.build.builder import build
         build(args.root, args.outputs or ["all"], jobs=args.jobs)
         return 0
     if args.command == "check":
-        from .check import run_check
+        from zinepress.check.rules import run_check
         return run_check(args.root, strict=args.strict)
     if args.command == "impose":
-        from .booklet import impose_file
+        from zinepress.impose.booklet import impose_file
         result = impose_file(args.input, args.output, paper=args.paper,
                              signature_sheets=args.signature, gathering=args.gathering,
                              creep_mm=args.creep, marks=args.marks, duplex=args.duplex)

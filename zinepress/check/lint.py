@@ -1,4 +1,4 @@
-"""Lint stage: a loaded :class:`~zinepress.source.Book` in, a list of style findings out.
+"""Lint stage: a loaded :class:`~zinepress.source.load.Book` in, a list of style findings out.
 
 Findings are things an editor should look at, not errors: ``zinepress check`` prints
 them as warnings and exits 0, ``zinepress check --strict`` makes them fatal. The text
@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from .check import Line, text_lines
-from .errors import ZineError
-from .source import Book
+from zinepress.check.rules import Line, text_lines
+from zinepress.errors import ZineError
+from zinepress.source.load import Book
 
 _NAME = r"[^\W\d_][\w’'-]*"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)[a-z]?"

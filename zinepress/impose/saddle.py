@@ -4,8 +4,8 @@ Input: the number of pages of the reading PDF and the binding choices (sheets pe
 signature, how signatures are gathered, creep per sheet).  Output: a :class:`Plan`
 saying, for every side of every sheet, which source page (or blank) goes in the left
 and right half, at what rotation and with what horizontal shift.  No PDF library is
-imported here; :mod:`zinepress.booklet` applies the plan to a PDF and
-:mod:`zinepress.printing` draws it for people.
+imported here; :mod:`zinepress.impose.booklet` applies the plan to a PDF and
+:mod:`zinepress.impose.printing` draws it for people.
 
 Conventions (the tests and the printing instructions rely on them):
 

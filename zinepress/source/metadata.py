@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ZineError
+from zinepress.errors import ZineError
 
 
 @dataclass(frozen=True)

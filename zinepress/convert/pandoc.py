@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 import pypandoc
 
-from .errors import ZineError
-from .source import Book
+from zinepress.errors import ZineError
+from zinepress.source.load import Book
 
 READER = ("markdown-smart-raw_html-raw_tex-raw_attribute-tex_math_dollars"
           "-tex_math_single_backslash-citations")

@@ -1,4 +1,4 @@
-"""Check stage: a loaded :class:`~zinepress.source.Book` in, a list of fatal problems out.
+"""Check stage: a loaded :class:`~zinepress.source.load.Book` in, a list of fatal problems out.
 
 Runs before anything renders. Checks the chapter headings against the metadata,
 footnote integrity across the whole book, lacuna markers against the recorded
@@ -6,7 +6,7 @@ corrections, raw HTML that could run or fetch something, nesting deep enough to
 exhaust pandoc or WeasyPrint, and every image, stylesheet, font or template resource
 (remote URLs and paths leaving the project are refused, missing files are named).
 Markdown, CSS and templates are scanned line by line so every problem carries its file
-and line. :func:`run_check` adds the fidelity check and the linter (:mod:`zinepress.lint`).
+and line. :func:`run_check` adds the fidelity check and the linter (:mod:`zinepress.check.lint`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import metadata
-from .errors import ZineError
-from .source import SOURCE_DIR, METADATA_FILE, Book, Chapter, resolve_inside
+from zinepress.source import metadata
+from zinepress.errors import ZineError
+from zinepress.source.load import SOURCE_DIR, METADATA_FILE, Book, Chapter, resolve_inside
 
 LACUNA = "[…]"
 # pandoc's JSON of 1,000 nested lists makes Python's json hit its recursion limit and
@@ -244,7 +244,7 @@ def check_template_syntax(book: Book) -> list[ZineError]:
     """Every Jinja template must compile, so no output is rendered from a broken set."""
     import jinja2
 
-    from .render import environment
+    from zinepress.render.templates import environment
     env = environment(book.root)
     errors = []
     for path in sorted((book.root / TEMPLATES_DIR).glob("*.j2")):
@@ -298,7 +298,7 @@ def _check_resource(book: Book, target: str, shown: str, line: int | None,
 
 def fidelity_errors(root: Path) -> list[ZineError]:
     """Return one error per word lost or added against the seed copy (none without a seed)."""
-    from . import fidelity
+    from zinepress.source import fidelity
     if not (Path(root) / fidelity.SEED_PATH).is_file():
         return []
     report = fidelity.check_fidelity(Path(root))
@@ -331,9 +331,9 @@ def run_check(root: Path, strict: bool = False) -> int:
     import sys
     import time
 
-    from .errors import ZineErrors
-    from .lint import lint_book
-    from .source import load_book
+    from zinepress.errors import ZineErrors
+    from zinepress.check.lint import lint_book
+    from zinepress.source.load import load_book
     started = time.perf_counter()
     book = load_book(root)
     errors = check_book(book) or fidelity_errors(book.root)

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .output import write_atomic
+from zinepress.build.output import write_atomic
 
 MANIFEST_FILE = "manifest.json"
 

@@ -1,6 +1,6 @@
 """EPUB stage: the book's pandoc AST in, an EPUB 3 file out (pandoc's EPUB writer).
 
-The AST gets continuous EPUB 3 notes (see :mod:`zinepress.convert`), ``epub:type``
+The AST gets continuous EPUB 3 notes (see :mod:`zinepress.convert.pandoc`), ``epub:type``
 on the preface and references, and the colophon from the shared template as its own
 ``epub:type="colophon"`` section. Metadata goes into the document's ``meta`` so that
 nothing is read from the command line or the home folder; the cover is an SVG made
@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import convert
-from .source import Book
+from zinepress.convert import pandoc as convert
+from zinepress.source.load import Book
 
 EPUB_TYPES = {"preface": "preface", "references": "bibliography"}
 

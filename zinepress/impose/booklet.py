@@ -1,7 +1,7 @@
 """Apply an imposition plan to a PDF: a reading PDF in, an imposed print PDF out.
 
 This is the only module that imports pikepdf for imposition.  The page order comes
-from :mod:`zinepress.impose`; here each source page becomes a vector form XObject
+from :mod:`zinepress.impose.saddle`; here each source page becomes a vector form XObject
 (its fonts and images are copied once and shared, nothing is rasterised), placed on a
 landscape sheet with two halves per side.
 
@@ -41,7 +41,7 @@ from pathlib import Path
 import pikepdf
 
 from zinepress.errors import ZineError
-from zinepress.impose import DUPLEX_MODES, Plan, print_sequence, saddle_plan
+from zinepress.impose.saddle import DUPLEX_MODES, Plan, print_sequence, saddle_plan
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +95,8 @@ def impose_file(
     """Return what was written after imposing ``src`` into ``dst`` as a saddle-stitched zine.
 
     ``signature_sheets``/``gathering``/``creep_mm`` are passed to
-    :func:`zinepress.impose.saddle_plan` (creep converted to points); ``duplex`` picks
-    the page order of :func:`zinepress.impose.print_sequence`; ``marks`` adds fold
+    :func:`zinepress.impose.saddle.saddle_plan` (creep converted to points); ``duplex`` picks
+    the page order of :func:`zinepress.impose.saddle.print_sequence`; ``marks`` adds fold
     ticks at the centre of the top and bottom edges and, when a placed page is
     smaller than its half, crop marks at its outer corners.
     """

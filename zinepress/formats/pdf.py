@@ -16,7 +16,7 @@ import weasyprint
 from weasyprint.formatting_structure.boxes import LineBox
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-from .errors import ZineError
+from zinepress.errors import ZineError
 
 PAGE_SIZES = {
     "a5": "148mm 210mm",

@@ -1,13 +1,13 @@
-"""Printing instructions: an imposition :class:`~zinepress.impose.Plan` in, a PDF (or SVG) out.
+"""Printing instructions: an imposition :class:`~zinepress.impose.saddle.Plan` in, a PDF (or SVG) out.
 
 The picture of sheet 1 and of the fold is computed here from the same plan that
-:mod:`zinepress.booklet` imposes, so the instructions cannot disagree with the
+:mod:`zinepress.impose.booklet` imposes, so the instructions cannot disagree with the
 zine.  Python computes geometry and facts; every word and style is in
 ``templates/printing.html.j2``, ``templates/printing.svg.j2`` and
 ``templates/printing.css``.  Only local files are used (fonts from
 ``templates/fonts/`` when present, else the generic serif).
 
-``python -m zinepress.printing --svg docs/sheet-diagram.svg --pages 44`` writes the
+``python -m zinepress.impose.printing --svg docs/sheet-diagram.svg --pages 44`` writes the
 picture alone, for the README.
 """
 
@@ -21,9 +21,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from zinepress.impose import DUPLEX_MODES, Plan, print_sequence, saddle_plan
+from zinepress.impose.saddle import DUPLEX_MODES, Plan, print_sequence, saddle_plan
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
 PAPERS = ("a4", "letter")
 
@@ -282,7 +282,7 @@ def _booklet(plan: Plan, *, x: float, y: float) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Write the sheet diagram (and optionally the instructions PDF) for a page count."""
-    parser = argparse.ArgumentParser(prog="python -m zinepress.printing", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m zinepress.impose.printing", description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, required=True, help="page count of the reading PDF")
     parser.add_argument("--svg", type=Path, help="write the sheet diagram here")
     parser.add_argument("--pdf", type=Path, help="write the printing instructions here")

@@ -14,10 +14,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from . import __version__
-from .errors import ZineError
-from .metadata import FIELDS
-from .source import Book
+from zinepress import __version__
+from zinepress.errors import ZineError
+from zinepress.source.metadata import FIELDS
+from zinepress.source.load import Book
 
 TEMPLATES_DIR = "templates"
 _AUTOLINK = re.compile(r"&lt;((?:https?|mailto):[^\s&]+)&gt;")

@@ -15,8 +15,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from . import metadata
-from .errors import ZineError, ZineErrors
+from zinepress.source import metadata
+from zinepress.errors import ZineError, ZineErrors
 
 SOURCE_DIR = "source"
 METADATA_FILE = "metadata.yaml"

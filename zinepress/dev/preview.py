@@ -1,6 +1,6 @@
 """Preview: the reading PDF in, a PNG of two spreads out (for the README).
 
-``python -m zinepress.preview [PDF] [PNG]`` renders, with PDFium (pypdfium2), the
+``python -m zinepress.dev.preview [PDF] [PNG]`` renders, with PDFium (pypdfium2), the
 spread with the first footnote and the spread with the first block quotation's
 attribution — the two places a reader of the zine looks at first — side by side.
 """
@@ -69,7 +69,7 @@ def interesting_pages(pdf_path: Path) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    from .source import load_book
+    from zinepress.source.load import load_book
     pdf_path = Path(args[0]) if args else Path("build") / f"{load_book(Path('.')).slug}.pdf"
     png_path = Path(args[1]) if len(args) > 1 else Path("docs/preview.png")
     spreads = sorted({spread_of(p) for p in interesting_pages(pdf_path)})

@@ -35,7 +35,7 @@ def timed(fn) -> float:
 
 
 def run_build(root: Path) -> None:
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve().parents[1] / "build.py"),
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve().parents[2] / "build.py"),
                            "--root", str(root), "-q", "build", "all"],
                           capture_output=True, text=True)
     if proc.returncode != 0:
@@ -46,10 +46,10 @@ def floor_seconds(root: Path) -> float:
     """Return the median time of one WeasyPrint render+write of the build's A5 HTML."""
     import weasyprint
 
-    from . import pdf
-    from .builder import Renderer
-    from .convert import print_chapters
-    from .render import render_colophon, render_template
+    from zinepress.formats import pdf
+    from zinepress.build.builder import Renderer
+    from zinepress.convert.pandoc import print_chapters
+    from zinepress.render.templates import render_colophon, render_template
     renderer = Renderer(root)
     html = render_template(root, "book.html.j2", {
         **renderer.context(), "chapters": print_chapters(renderer.book, renderer.ast),
@@ -66,8 +66,8 @@ def latex_seconds(root: Path) -> tuple[float | None, str]:
     engine = next((e for e in ("lualatex", "xelatex", "pdflatex") if shutil.which(e)), None)
     if engine is None:
         return None, "skipped: no LaTeX engine on this machine (lualatex, xelatex, pdflatex)"
-    from .convert import pandoc_path
-    from .source import load_book
+    from zinepress.convert.pandoc import pandoc_path
+    from zinepress.source.load import load_book
     book = load_book(root)
     files = [str(ch.path) for ch in book.chapters]
     out = root / "build" / "latex.pdf"
@@ -78,7 +78,7 @@ def latex_seconds(root: Path) -> tuple[float | None, str]:
 
 
 def main() -> int:
-    project = Path(__file__).resolve().parents[1]
+    project = Path(__file__).resolve().parents[2]
     rows: list[tuple[str, float | None, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "essay"
@@ -114,8 +114,8 @@ def subsetter() -> str:
 def page_count(root: Path) -> int:
     import pikepdf
 
-    from .builder import TARGETS
-    from .source import load_book
+    from zinepress.build.builder import TARGETS
+    from zinepress.source.load import load_book
     with pikepdf.open(TARGETS["pdf"].path(load_book(root))) as reading:
         return len(reading.pages)
 
@@ -123,7 +123,7 @@ def page_count(root: Path) -> int:
 def format_report(rows, floor: float, pages: int) -> str:
     import weasyprint
 
-    from .convert import pandoc_version
+    from zinepress.convert.pandoc import pandoc_version
     lines = [
         "# Benchmarks",
         "",

@@ -2,7 +2,7 @@
 
 Reads and checks everything first (Pelican's "read everything, then write"); then,
 for each requested output, compares what it is made from with ``build/manifest.json``
-(:mod:`zinepress.manifest`) and rebuilds only what changed. Independent outputs
+(:mod:`zinepress.build.manifest`) and rebuilds only what changed. Independent outputs
 render at the same time in worker processes; an output made from another (the
 imposed zines from their reading PDF) starts as soon as that one is done, and is
 rebuilt only if that PDF's bytes changed.
@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from importlib import metadata as pkg_metadata
 from pathlib import Path
 
-from . import manifest, output
-from .errors import ZineError, ZineErrors
-from .source import Book, load_book
+from zinepress.build import manifest
+from zinepress.build import output
+from zinepress.errors import ZineError, ZineErrors
+from zinepress.source.load import Book, load_book
 
 log = logging.getLogger("zinepress")
 
@@ -143,15 +144,16 @@ def tool_fingerprint() -> dict[str, str]:
     return versions
 
 
-NOT_RENDERING = {"bench.py", "preview.py", "lint.py", "fidelity.py"}
+NOT_RENDERING = {"dev/bench.py", "dev/preview.py", "check/lint.py", "source/fidelity.py"}
 
 
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> dict[str, str]:
     """Return the hash of every module of zinepress that shapes outputs (a change rebuilds)."""
-    package = Path(__file__).parent
-    return {f"zinepress:{p.name}": manifest.sha256_file(p) for p in sorted(package.glob("*.py"))
-            if p.name not in NOT_RENDERING}
+    package = Path(__file__).parents[1]
+    modules = {p.relative_to(package).as_posix(): p for p in sorted(package.rglob("*.py"))}
+    return {f"zinepress:{rel}": manifest.sha256_file(p) for rel, p in modules.items()
+            if rel not in NOT_RENDERING}
 
 
 class Build:
@@ -160,7 +162,7 @@ class Build:
     def __init__(self, root: Path, jobs: int | None = None):
         started = time.perf_counter()
         self.book = load_book(root)
-        from .check import check_book
+        from zinepress.check.rules import check_book
         errors = check_book(self.book)
         if errors:
             raise errors[0] if len(errors) == 1 else ZineErrors(errors)
@@ -297,7 +299,7 @@ class Renderer:
         self.root = self.book.root
         self.epoch = build_epoch(self.book)
         os.environ["SOURCE_DATE_EPOCH"] = str(self.epoch)
-        from . import render
+        from zinepress.render import templates as render
         self.templates = self.root / render.TEMPLATES_DIR
         output.build_dir(self.root)
 
@@ -310,7 +312,7 @@ class Renderer:
         elif name == "colophon":
             self.build_colophon(out)
         elif name in ("zine-a4", "zine-letter"):
-            from .booklet import impose_file
+            from zinepress.impose.booklet import impose_file
             source = TARGETS[TARGETS[name].after[0]].path(self.book)
             impose_file(source, out, paper="a4" if name == "zine-a4" else "letter",
                         gathering="nested")
@@ -321,18 +323,18 @@ class Renderer:
 
     @functools.cached_property
     def ast(self) -> list[list[dict]]:
-        from .convert import read_ast
+        from zinepress.convert.pandoc import read_ast
         return read_ast(self.book)
 
     @functools.cached_property
     def tools(self) -> dict[str, str]:
         import weasyprint
 
-        from .convert import pandoc_version
+        from zinepress.convert.pandoc import pandoc_version
         return {"pandoc": pandoc_version(), "weasyprint": weasyprint.__version__}
 
     def context(self) -> dict:
-        from .render import book_context
+        from zinepress.render.templates import book_context
         build_date = dt.datetime.fromtimestamp(self.epoch, dt.timezone.utc).date().isoformat()
         return {**book_context(self.book, self.tools), "build_date": build_date}
 
@@ -340,9 +342,9 @@ class Renderer:
         return [self.root / css for css in self.book.meta.get("css") or []]
 
     def build_pdf(self, out: Path, page: str) -> None:
-        from .convert import print_chapters
-        from .pdf import PAGE_SIZES, render_pdf
-        from .render import render_colophon, render_template
+        from zinepress.convert.pandoc import print_chapters
+        from zinepress.formats.pdf import PAGE_SIZES, render_pdf
+        from zinepress.render.templates import render_colophon, render_template
         html = render_template(self.root, "book.html.j2", {
             **self.context(), "chapters": print_chapters(self.book, self.ast),
             "colophon": render_colophon(self.book, self.tools, "print"),
@@ -353,8 +355,8 @@ class Renderer:
         output.write_atomic(out, data)
 
     def build_colophon(self, out: Path) -> None:
-        from .pdf import PAGE_SIZES, render_pdf
-        from .render import render_colophon, render_template
+        from zinepress.formats.pdf import PAGE_SIZES, render_pdf
+        from zinepress.render.templates import render_colophon, render_template
         html = render_template(self.root, "colophon-page.html.j2", {
             **self.context(), "colophon": render_colophon(self.book, self.tools, "print"),
             "page": {"name": "a5", "size": PAGE_SIZES["a5"]}})
@@ -362,8 +364,8 @@ class Renderer:
                                             "templates/colophon-page.html.j2"))
 
     def build_epub(self, out: Path) -> None:
-        from . import epub
-        from .render import render_colophon, render_template
+        from zinepress.formats import epub
+        from zinepress.render.templates import render_colophon, render_template
         blocks = epub.epub_blocks(self.book, self.ast,
                                   render_colophon(self.book, self.tools, "epub"))
         cover = render_template(self.root, "cover.svg.j2", self.context())
@@ -378,8 +380,8 @@ class Renderer:
     def build_printing(self, out: Path) -> None:
         import pikepdf
 
-        from .impose import saddle_plan
-        from .printing import render_printing_instructions
+        from zinepress.impose.saddle import saddle_plan
+        from zinepress.impose.printing import render_printing_instructions
         with pikepdf.open(TARGETS["pdf"].path(self.book)) as reading:
             plan = saddle_plan(len(reading.pages))
         output.write_atomic(out, render_printing_instructions(

@@ -57,7 +57,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ZineError
+from zinepress.errors import ZineError
 
 SEED_PATH = Path("source/original/the-anarchist-library-create-two-three-many-parties-of-autonomy.txt")
 METADATA_PATH = Path("source/metadata.yaml")
