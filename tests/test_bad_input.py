@@ -256,6 +256,15 @@ CASES = [
          "file:///etc/passwd", "Z303", "is a URL"),
     Case("css-path-outside", edit(META, "lang: en", "lang: en\ncss:\n  - ../../etc/passwd"), META,
          "../../etc/passwd", "Z301", "points outside the project"),
+    # font files named in metadata
+    Case("font-not-a-font", edit(META, "lang: en", "lang: en\nfonts: [source/01-first.md]"), META,
+         "fonts:", "Z306", "'source/01-first.md' is not a font file"),
+    Case("font-listed-missing", edit(META, "lang: en", "lang: en\nfonts:\n  - fonts/han.ttf"),
+         META, "fonts/han.ttf", "Z304", "font file 'fonts/han.ttf' not found"),
+    Case("font-listed-url", edit(META, "lang: en", "lang: en\nfonts: [https://example.org/a.ttf]"),
+         META, "fonts:", "Z303", "font file 'https://example.org/a.ttf' is a URL"),
+    Case("font-listed-outside", edit(META, "lang: en", "lang: en\nfonts:\n  - ../../x.ttf"),
+         META, "../../x.ttf", "Z301", "points outside the project"),
     # templates, stylesheets and fonts of templates/
     Case("template-syntax-error", edit("templates/book.html.j2", "{% endfor %}", "{% endfro %}"),
          "templates/book.html.j2", "{% endfro %}", "Z402",

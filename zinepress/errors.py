@@ -46,6 +46,7 @@ CODES: dict[str, str] = {
     "Z303": "a resource is given as a URL",
     "Z304": "a resource file does not exist",
     "Z305": "the typesetter was refused a resource outside the project",
+    "Z306": "a font file named in the metadata is not a font",
     "Z401": "pandoc failed",
     "Z402": "a template does not compile",
     "Z403": "a template does not exist",
@@ -74,6 +75,7 @@ CODES: dict[str, str] = {
     "L202": "a double space between words",
     "L203": "a space before punctuation",
     "L204": "a word still split at a former line break",
+    "L301": "a character that no font of the project draws",
 }
 
 

@@ -127,9 +127,24 @@ def source_date_epoch(epoch: int | None):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
+def font_faces(paths: list[Path]) -> str:
+    """Return ``@font-face`` rules offering each font file under its own family name."""
+    from zinepress.formats.fonts import read_face
+    rules = []
+    for path in paths:
+        face = read_face(path)
+        family = face.family.replace("\\", "").replace('"', "")
+        rules.append(f'@font-face {{ font-family: "{family}"; font-style: {face.style}; '
+                     f'font-weight: {face.weight}; src: url("{Path(path).resolve().as_uri()}"); }}')
+    return "\n".join(rules)
+
+
 def render_pdf(html: str, root: Path, base_dir: Path, source: str,
-               epoch: int | None = None) -> bytes:
+               epoch: int | None = None, fonts: list[Path] = ()) -> bytes:
     """Return the PDF bytes of ``html``; relative URLs resolve against ``base_dir``.
+
+    ``fonts`` are font files (inside ``root``) offered to the layout besides those of
+    the stylesheets: a character the other fonts lack is drawn with one of them.
 
     Each footnote must sit on the page of its call. WeasyPrint sometimes pushes a note
     to the next page to satisfy ``widows``/``orphans`` of the block at the page foot
@@ -140,13 +155,16 @@ def render_pdf(html: str, root: Path, base_dir: Path, source: str,
     fetcher = ProjectFetcher(root, source)
     html = number_blocks(html)
     relaxed: set[str] = set()
-    fonts = project_fonts()
+    font_config = project_fonts()
+    faces = font_faces(list(fonts))
     try:
         for _ in range(MAX_NOTE_FIXES + 1):
-            css = "".join(f'[data-b="{b}"] {{ widows: 1 !important; orphans: 1 !important; }}' for b in sorted(relaxed))
+            css = faces + "".join(f'[data-b="{b}"] {{ widows: 1 !important; orphans: 1 !important; }}' for b in sorted(relaxed))
             document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/",
                                        url_fetcher=fetcher).render(
-                stylesheets=[weasyprint.CSS(string=css)] if css else None, font_config=fonts)
+                stylesheets=[weasyprint.CSS(string=css, url_fetcher=fetcher,
+                                            font_config=font_config)] if css else None,
+                font_config=font_config)
             culprits = {last_block(document.pages[page]) for page in notes_off_their_page(document)}
             if not culprits - relaxed - {None}:
                 break

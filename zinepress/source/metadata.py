@@ -50,6 +50,9 @@ FIELDS: tuple[Field, ...] = (
     Field("chapters", "chapters", True,
           "Ordered chapter files: {file, title} (and role: preface|references)."),
     Field("css", "texts", False, "Extra stylesheets (project paths) for print and EPUB."),
+    Field("fonts", "texts", False,
+          "Extra font files (project paths) for the print outputs, for characters "
+          "the bundled fonts lack."),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 
