@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "Z004": "a required metadata field is missing",
     "Z005": "a metadata field has the wrong type or value",
     "Z006": "a correction lacks a key or has an unknown kind",
+    "Z007": "a metadata key is given twice in one mapping",
     "Z101": "a file cannot be read",
     "Z102": "a chapter is listed twice in the metadata",
     "Z103": "a Markdown file in source/ is not listed as a chapter",

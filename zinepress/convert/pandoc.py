@@ -64,8 +64,9 @@ def run_pandoc(text: str, to: str, fmt: str, extra: list[str] | None = None,
     proc = subprocess.run(args, input=text.encode("utf-8"), capture_output=True,
                           env={**os.environ, **(env or {})}, timeout=PANDOC_TIMEOUT_S)
     if proc.returncode != 0:
-        raise ZineError(None, None, "Z401", "pandoc failed: "
-                        + proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1])
+        said = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ZineError(None, None, "Z401", "pandoc failed: " + (
+            said[-1] if said else f"exit status {proc.returncode}, no message"))
     return proc.stdout.decode("utf-8")
 
 

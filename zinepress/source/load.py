@@ -59,17 +59,24 @@ class Book:
 
     @property
     def slug(self) -> str:
-        return slugify(self.meta["title"])
+        """The outputs' file-name stem: the ``slug`` field, else made from the title."""
+        return self.meta.get("slug") or slugify(self.meta["title"])
 
 
-def slugify(text: str) -> str:
-    """Return a file-name slug.
+def slugify(text: str, limit: int = metadata.MAX_SLUG) -> str:
+    """Return a file-name slug of at most ``limit`` characters, cut between words.
 
     >>> slugify("Create Two, Three, Many Parties of Autonomy!")
     'create-two-three-many-parties-of-autonomy'
+    >>> slugify("Create Two, Three, Many Parties of Autonomy!", limit=20)
+    'create-two-three'
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "book"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "book"
+    if len(slug) > limit:
+        cut = slug[: limit + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:limit]
+    return slug
 
 
 def read_text(path: Path, rel: str) -> str:
