@@ -181,7 +181,9 @@ class Build:
 
     def input_hashes(self, name: str) -> dict[str, str]:
         target = TARGETS[name]
-        paths = [rel for pattern in target.inputs for p in sorted(self.root.glob(pattern))
+        templates = [pattern for pattern in target.inputs if pattern.startswith("templates/")]
+        paths = [rel for pattern in target.inputs if pattern not in templates
+                 for p in sorted(self.root.glob(pattern))
                  if not (rel := p.relative_to(self.root).as_posix()).startswith(NOT_INPUTS)]
         if target.uses_css:
             paths += list(self.book.meta.get("css") or [])
@@ -192,7 +194,8 @@ class Build:
                 upstream[f"pages:{path.relative_to(self.root)}"] = str(self.page_count(dep))
             else:
                 paths.append(str(path.relative_to(self.root)))
-        return {**manifest.hash_inputs(self.root, paths, self.hash_cache), **upstream,
+        return {**manifest.hash_inputs(self.root, paths, self.hash_cache),
+                **manifest.hash_templates(self.root, templates, self.hash_cache), **upstream,
                 **tool_fingerprint(),
                 **code_fingerprint(), "env:SOURCE_DATE_EPOCH": str(self.epoch)}
 
@@ -365,6 +368,7 @@ class Renderer:
 
     def build_epub(self, out: Path) -> None:
         from zinepress.formats import epub
+        from zinepress.render.layers import template_file
         from zinepress.render.templates import render_colophon, render_template
         blocks = epub.epub_blocks(self.book, self.ast,
                                   render_colophon(self.book, self.tools, "epub"))
@@ -374,7 +378,7 @@ class Renderer:
             cover_path = Path(tmp) / "cover.svg"
             cover_path.write_text(cover, encoding="utf-8")
             epub.write_epub(self.book, blocks, epub_path, cover_path,
-                            [self.templates / "epub.css", *self.extra_css()],
+                            [template_file(self.root, "epub.css"), *self.extra_css()],
                             self.epoch, self.root / "source")
 
     def build_printing(self, out: Path) -> None:
@@ -386,7 +390,7 @@ class Renderer:
             plan = saddle_plan(len(reading.pages))
         output.write_atomic(out, render_printing_instructions(
             plan, title=self.book.meta["title"], paper="a4", duplex="short-edge",
-            templates=self.templates))
+            templates=template_file(self.root, "printing.html.j2").parent))
 
 
 def build(root: Path, names: list[str], jobs: int | None = None) -> dict[str, str]:

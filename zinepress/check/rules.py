@@ -17,6 +17,7 @@ from pathlib import Path
 
 from zinepress.source import metadata
 from zinepress.errors import ZineError
+from zinepress.render.layers import overlay_path
 from zinepress.source.load import SOURCE_DIR, METADATA_FILE, Book, Chapter, resolve_inside
 
 LACUNA = "[…]"
@@ -291,6 +292,7 @@ def _check_resource(book: Book, target: str, shown: str, line: int | None,
         path = resolve_inside(book.root, f"{base}/{target}", shown, line)
     except ZineError as exc:
         return [exc]
+    path = overlay_path(book.root, path)  # templates/X missing here: the default X
     if not path.is_file():
         return [ZineError(shown, line, "Z304", f"{what} '{target}' not found")]
     return []

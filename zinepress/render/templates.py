@@ -16,10 +16,9 @@ from markupsafe import Markup, escape
 
 from zinepress import __version__
 from zinepress.errors import ZineError
+from zinepress.render.layers import TEMPLATES_DIR, template_dirs
 from zinepress.source.metadata import FIELDS
 from zinepress.source.load import Book
-
-TEMPLATES_DIR = "templates"
 _AUTOLINK = re.compile(r"&lt;((?:https?|mailto):[^\s&]+)&gt;")
 
 
@@ -34,9 +33,13 @@ def autolink(text: str) -> Markup:
 
 
 def environment(root: Path) -> jinja2.Environment:
-    """Return the Jinja2 environment for the project's ``templates/`` folder."""
+    """Return the Jinja2 environment: the project's ``templates/`` first, then the defaults.
+
+    A project's folder holds only the templates it changes (:mod:`zinepress.render.layers`).
+    """
+    loaders = [jinja2.FileSystemLoader(str(folder)) for folder in template_dirs(root)]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(root) / TEMPLATES_DIR)),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["autolink"] = autolink
