@@ -36,7 +36,7 @@ log = logging.getLogger("zinepress")
 # which only the fidelity check reads).
 TEXT = ("source/metadata.yaml", "source/*.md", "source/**/*")
 NOT_INPUTS = ("source/original/",)
-FONTS = ("templates/fonts/*",)
+FONTS = ("templates/fonts/*", "templates/lang/*")
 PRINT = TEXT + FONTS + ("templates/book.html.j2", "templates/colophon.html.j2",
                         "templates/print.css")
 

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from zinepress.convert import pandoc as convert
+from zinepress.render.templates import labels
 from zinepress.source.load import Book
 
 EPUB_TYPES = {"preface": "preface", "references": "bibliography"}
@@ -63,7 +64,7 @@ def epub_blocks(book: Book, chapters: list[list[dict]], colophon_html: str) -> l
         blocks += shaped
     blocks.append({"t": "Header", "c": [1, ["colophon-section", ["colophon"],
                                             [["epub:type", "colophon"]]],
-                                        [{"t": "Str", "c": "Colophon"}]]})
+                                        [{"t": "Str", "c": labels(book)["colophon"]}]]})
     blocks.append(convert.raw_block(colophon_html))
     return blocks
 

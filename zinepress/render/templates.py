@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from zinepress import __version__
 from zinepress.errors import ZineError
+from zinepress.render.language import language_table
 from zinepress.render.layers import TEMPLATES_DIR, template_dirs
 from zinepress.source.metadata import FIELDS
 from zinepress.source.load import Book
@@ -70,6 +71,12 @@ def _template_line(exc: Exception) -> int | None:
     return line
 
 
+def labels(book: Book) -> dict[str, str]:
+    """Return the words the templates print, in the book's language."""
+    table = language_table(Path(book.root) / TEMPLATES_DIR, book.meta["lang"])
+    return dict(table.get("labels") or {})
+
+
 def book_context(book: Book, tools: dict[str, str]) -> dict:
     """Return the values every template may use."""
     meta = {field.name: book.meta.get(field.name) for field in FIELDS}
@@ -85,6 +92,7 @@ def book_context(book: Book, tools: dict[str, str]) -> dict:
         "corrections": meta.get("corrections") or [],
         "chapter_titles": {ch.file: ch.title for ch in book.chapters},
         "tools": {"zinepress": __version__, **tools},
+        "t": labels(book),
     }
 
 
