@@ -386,6 +386,7 @@ class Renderer:
 
         from zinepress.impose.saddle import saddle_plan
         from zinepress.impose.printing import render_printing_instructions
+        from zinepress.render.layers import template_file
         with pikepdf.open(TARGETS["pdf"].path(self.book)) as reading:
             plan = saddle_plan(len(reading.pages))
         output.write_atomic(out, render_printing_instructions(

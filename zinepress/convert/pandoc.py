@@ -21,7 +21,9 @@ import copy
 import json
 import os
 import subprocess
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pypandoc
 
@@ -70,9 +72,22 @@ def run_pandoc(text: str, to: str, fmt: str, extra: list[str] | None = None,
 
 
 def read_ast(book: Book) -> list[list[dict]]:
-    """Return the pandoc blocks of each chapter, read from Markdown in one pandoc run."""
-    text = "\n\n".join(ch.text for ch in book.chapters)
-    doc = json.loads(run_pandoc(text, "json", READER, ["--sandbox"]))
+    """Return the pandoc blocks of each chapter, read from Markdown in one pandoc run.
+
+    ``--file-scope`` reads each chapter on its own: note labels (``[^1]`` in every
+    chapter), link references and identifiers belong to their file (pandoc prefixes
+    identifiers with the file name, so they stay unique across the book). The texts
+    pandoc reads are the ones loaded into the ``Book``, written to a private folder.
+    """
+    with tempfile.TemporaryDirectory(prefix="zinepress-read-") as tmp:
+        paths = []
+        for chapter in book.chapters:
+            name = Path(chapter.file).name
+            path = Path(tmp) / (name if name not in {Path(p).name for p in paths}
+                                else f"{chapter.index}-{name}")
+            path.write_text(chapter.text, encoding="utf-8")
+            paths.append(str(path))
+        doc = json.loads(run_pandoc("", "json", READER, ["--sandbox", "--file-scope", *paths]))
     chapters: list[list[dict]] = []
     for block in doc["blocks"]:
         if block["t"] == "Header" and block["c"][0] == 1:
@@ -147,9 +162,52 @@ def mark_attributions(blocks: list[dict]) -> list[dict]:
     return walk(blocks, visit)
 
 
-def notes_for_print(blocks: list[dict], start: int) -> tuple[list[dict], int]:
-    """Replace each Note by ``span#noteref-N > span.footnote#note-N``; return next number."""
+NOTE_NUMBERING = ("book", "chapter")
+
+
+def note_labels(counts: list[int], numbering: str = "book") -> list[list[int]]:
+    """Return the number printed for each note, chapter by chapter, in call order.
+
+    ``book`` numbers the notes 1…N through the book; ``chapter`` starts again at 1
+    in every chapter. Either way the notes' ids stay book-wide (``note-1``…``note-N``),
+    so no two links collide.
+
+    >>> note_labels([2, 0, 3])
+    [[1, 2], [], [3, 4, 5]]
+    >>> note_labels([2, 0, 3], "chapter")
+    [[1, 2], [], [1, 2, 3]]
+    """
+    if numbering not in NOTE_NUMBERING:
+        raise ValueError(f"numbering must be one of {NOTE_NUMBERING}, got {numbering!r}")
+    labels, first = [], 1
+    for count in counts:
+        labels.append(list(range(first, first + count)))
+        first = first + count if numbering == "book" else 1
+    return labels
+
+
+def count_notes(blocks: list[dict]) -> int:
+    """Return how many notes (pandoc ``Note`` elements) the blocks hold."""
+    found = []
+    walk_in_order(blocks, lambda el: found.append(1) if el["t"] == "Note" else None)
+    return len(found)
+
+
+def book_note_labels(book: Book, chapters: list[list[dict]]) -> list[list[int]]:
+    """Return the printed note numbers of every chapter, as the metadata asks."""
+    numbering = (book.meta.get("footnotes") or {}).get("numbering", "book")
+    return note_labels([count_notes(blocks) for blocks in chapters], numbering)
+
+
+def notes_for_print(blocks: list[dict], start: int,
+                    labels: list[int] | None = None) -> tuple[list[dict], int]:
+    """Replace each Note by ``span#noteref-N > span.footnote#note-N``; return next number.
+
+    ``N`` counts from ``start`` through the book; the printed number (``data-n``) is
+    the next of ``labels`` when given (see :func:`note_labels`), else ``N``.
+    """
     number = start
+    printed = iter(labels) if labels is not None else None
 
     def flatten(note_blocks):
         inlines: list[dict] = []
@@ -165,7 +223,8 @@ def notes_for_print(blocks: list[dict], start: int) -> tuple[list[dict], int]:
         if el["t"] != "Note":
             return el
         n, number = number, number + 1
-        note = {"t": "Span", "c": [attr(f"note-{n}", ["footnote"], [("data-n", str(n))]),
+        label = next(printed) if printed is not None else n
+        note = {"t": "Span", "c": [attr(f"note-{n}", ["footnote"], [("data-n", str(label))]),
                                    flatten(el["c"])]}
         # The outer span stays at the call (an anchor tests can find); the inner floats.
         return {"t": "Span", "c": [attr(f"noteref-{n}", ["noteref"]), [note]]}
@@ -174,9 +233,15 @@ def notes_for_print(blocks: list[dict], start: int) -> tuple[list[dict], int]:
     return walk(blocks, visit), number
 
 
-def notes_for_epub(blocks: list[dict], start: int) -> tuple[list[dict], int]:
-    """Replace each Note by a noteref link and append the notes as asides."""
+def notes_for_epub(blocks: list[dict], start: int,
+                   labels: list[int] | None = None) -> tuple[list[dict], int]:
+    """Replace each Note by a noteref link and append the notes as asides.
+
+    Ids count from ``start`` through the book; the shown number is the next of
+    ``labels`` when given (see :func:`note_labels`), else the id's number.
+    """
     number = start
+    printed = iter(labels) if labels is not None else None
     asides: list[dict] = []
 
     def visit(el):
@@ -184,10 +249,11 @@ def notes_for_epub(blocks: list[dict], start: int) -> tuple[list[dict], int]:
         if el["t"] != "Note":
             return el
         n, number = number, number + 1
+        label = next(printed) if printed is not None else n
         body = copy.deepcopy(el["c"])
         backlink = {"t": "Link", "c": [attr(classes=["note-number"],
                                              pairs=[("role", "doc-backlink")]),
-                                        [{"t": "Str", "c": f"{n}."}], [f"#noteref-{n}", ""]]}
+                                        [{"t": "Str", "c": f"{label}."}], [f"#noteref-{n}", ""]]}
         if body and body[0]["t"] in ("Para", "Plain"):
             body[0] = {"t": body[0]["t"], "c": [backlink, {"t": "Space"}] + body[0]["c"]}
         else:
@@ -198,7 +264,7 @@ def notes_for_epub(blocks: list[dict], start: int) -> tuple[list[dict], int]:
         return {"t": "Link", "c": [
             attr(f"noteref-{n}", ["noteref"], [("epub:type", "noteref"),
                                                ("role", "doc-noteref")]),
-            [{"t": "Superscript", "c": [{"t": "Str", "c": str(n)}]}],
+            [{"t": "Superscript", "c": [{"t": "Str", "c": str(label)}]}],
             [f"#note-{n}", ""]]}
 
     blocks = walk(blocks, visit)
@@ -229,9 +295,10 @@ def print_chapters(book: Book, chapters: list[list[dict]]) -> list[HtmlChapter]:
     blocks: list[dict] = []
     number = 1
     source_dir = book.root / "source"
+    labels = book_note_labels(book, chapters)
     for i, chapter_blocks in enumerate(chapters):
         shaped, number = notes_for_print(
-            images_from_source(mark_attributions(chapter_blocks), source_dir), number)
+            images_from_source(mark_attributions(chapter_blocks), source_dir), number, labels[i])
         if i:
             blocks.append(raw_block(SPLIT))
         blocks += shaped

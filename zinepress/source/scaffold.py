@@ -24,6 +24,7 @@ import shlex
 import shutil
 import sys
 import tempfile
+import textwrap
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,9 +66,9 @@ EXAMPLES: dict[str, str] = {
     "subject": "subject: [zines, organizing]",
     "accessibility-summary": "accessibility-summary: A text-only book; notes are linked both ways.",
     "corrections": ("corrections:\n"
-                    "#   - {date: 2026-12-01, file: 01-start.md, kind: emendation,\n"
-                    "#      change: '\"teh\" corrected to \"the\".', reason: A typing error.,\n"
-                    "#      from: teh, to: the}"),
+                    "  - {date: 2026-12-01, file: 01-start.md, kind: emendation,\n"
+                    "     change: '\"teh\" corrected to \"the\".', reason: A typing error.,\n"
+                    "     from: teh, to: the}"),
     "css": "css: [source/extra.css]",
     "footnotes": "footnotes: {numbering: chapter}   # book (default): 1…N through the book",
 }
@@ -123,9 +124,11 @@ def metadata_yaml(meta: dict[str, Any], chapters: Sequence[NewChapter]) -> str:
     parts = ["# Everything about this zine that is not body text. Each field is explained",
              "# above it; remove the '# ' in front of an optional one to use it.",
              "# Reference: the \"Metadata fields\" table in zinepress's README.", ""]
-    for field in FIELDS:
-        parts.append(f"# {field.name} ({'required' if field.required else 'optional'}): "
-                     f"{field.help}")
+    # chapters last: a new chapter is one line appended to the file
+    for field in sorted(FIELDS, key=lambda f: f.name == "chapters"):
+        parts += textwrap.wrap(f"{field.name} ({'required' if field.required else 'optional'}): "
+                               f"{field.help}", width=86, initial_indent="# ",
+                               subsequent_indent="#   ")
         if field.name in meta and meta[field.name] not in (None, ""):
             parts.append(_dump({field.name: meta[field.name]}))
         elif field.name in EXAMPLES:
