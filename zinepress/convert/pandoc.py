@@ -56,7 +56,7 @@ def pandoc_version() -> str:
 
 
 def run_pandoc(text: str, to: str, fmt: str, extra: list[str] | None = None,
-               env: dict | None = None) -> str:
+               env: dict | None = None, cwd: str | None = None) -> str:
     """Run the bundled pandoc on ``text`` and return what it wrote to stdout.
 
     ``--data-dir`` points at an empty place so no user templates or filters from the
@@ -64,7 +64,8 @@ def run_pandoc(text: str, to: str, fmt: str, extra: list[str] | None = None,
     """
     args = [pandoc_path(), "--from", fmt, "--to", to, "--data-dir", os.devnull] + (extra or [])
     proc = subprocess.run(args, input=text.encode("utf-8"), capture_output=True,
-                          env={**os.environ, **(env or {})}, timeout=PANDOC_TIMEOUT_S)
+                          env={**os.environ, **(env or {})}, timeout=PANDOC_TIMEOUT_S,
+                          cwd=cwd)
     if proc.returncode != 0:
         raise ZineError(None, None, "Z401", "pandoc failed: "
                         + proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1])
@@ -83,11 +84,13 @@ def read_ast(book: Book) -> list[list[dict]]:
         paths = []
         for chapter in book.chapters:
             name = Path(chapter.file).name
-            path = Path(tmp) / (name if name not in {Path(p).name for p in paths}
-                                else f"{chapter.index}-{name}")
+            path = Path(tmp) / (name if name not in paths else f"{chapter.index}-{name}")
             path.write_text(chapter.text, encoding="utf-8")
-            paths.append(str(path))
-        doc = json.loads(run_pandoc("", "json", READER, ["--sandbox", "--file-scope", *paths]))
+            paths.append(path.name)
+        # Relative names: pandoc builds identifiers from them, and they must not
+        # depend on where the private folder is.
+        doc = json.loads(run_pandoc("", "json", READER, ["--sandbox", "--file-scope", *paths],
+                                    cwd=tmp))
     chapters: list[list[dict]] = []
     for block in doc["blocks"]:
         if block["t"] == "Header" and block["c"][0] == 1:
