@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from pdfread import page_texts, squash
-from zinepress.build.builder import TARGETS
+from zinepress.build.recipes import RECIPES as TARGETS
 from zinepress.errors import ZineError
 from zinepress.source import scaffold
 from zinepress.source.load import load_book
