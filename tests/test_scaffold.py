@@ -138,6 +138,6 @@ def test_project_templates_override_file_by_file(tmp_path):
     assert words["contents"] == "Sommaire" and words["colophon"] == "Colophon"
     html = render_template(root, "book.html.j2", {
         **book_context(book, {"pandoc": "x", "weasyprint": "y"}), "chapters": [],
-        "colophon": "", "page": {"name": "a5", "size": "a5"}, "extra_css": [],
+        "colophon": "", "page": {"name": "a5", "size": "a5"}, "extra_css": [], "edition_css": [],
         "build_date": "2026-01-01"})
     assert "<h2>Sommaire</h2>" in html and "Table des matières" not in html
