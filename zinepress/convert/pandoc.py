@@ -150,16 +150,26 @@ def raw_block(html: str) -> dict:
 
 
 def mark_attributions(blocks: list[dict]) -> list[dict]:
-    """Wrap the closing "– Author Year" paragraph of each block quote in ``.attribution``."""
+    """Wrap the closing "– Author Year" paragraph of each block quote in ``.attribution``.
+
+    The same holds for an epigraph (a ``::: {.epigraph}`` div).
+    """
     def visit(el):
-        if el["t"] != "BlockQuote" or not el["c"]:
+        if el["t"] == "BlockQuote":
+            body = el["c"]
+        elif el["t"] == "Div" and "epigraph" in el["c"][0][1]:
+            body = el["c"][1]
+        else:
             return el
-        last = el["c"][-1]
+        if not body:
+            return el
+        last = body[-1]
         first_inline = last["c"][0] if last["t"] == "Para" and last["c"] else None
         if first_inline and first_inline["t"] == "Str" and \
                 first_inline["c"].startswith(ATTRIBUTION_DASHES):
-            el = {"t": "BlockQuote",
-                  "c": el["c"][:-1] + [{"t": "Div", "c": [attr(classes=["attribution"]), [last]]}]}
+            body = body[:-1] + [{"t": "Div", "c": [attr(classes=["attribution"]), [last]]}]
+            el = {"t": "BlockQuote", "c": body} if el["t"] == "BlockQuote" else \
+                {"t": "Div", "c": [el["c"][0], body]}
         return el
 
     return walk(blocks, visit)
@@ -202,6 +212,44 @@ def book_note_labels(book: Book, chapters: list[list[dict]]) -> list[list[int]]:
     return note_labels([count_notes(blocks) for blocks in chapters], numbering)
 
 
+def block_span(classes: list[str], inlines: list[dict]) -> dict:
+    return {"t": "Span", "c": [attr(classes=classes), inlines]}
+
+
+def note_inlines(blocks: list[dict], depth: int = 0) -> list[dict]:
+    """Return a note's blocks as inlines, for a footnote that floats from inside a line.
+
+    A floated footnote is a ``<span>``, so it cannot hold paragraphs or lists; each
+    block after the first becomes a span the stylesheet sets ``display: block``
+    (``.note-p``, ``.note-li``, ``.note-quote``, ``.note-lines``, ``.note-pre``), so
+    a list keeps its items apart and a verse its lines.
+    """
+    inlines: list[dict] = []
+    for i, block in enumerate(blocks):
+        kind, content = block["t"], block.get("c")
+        if kind in ("Para", "Plain"):
+            inlines += content if i == 0 else [block_span(["note-p"], content)]
+        elif kind in ("BulletList", "OrderedList"):
+            start, items = (content[0][0], content[1]) if kind == "OrderedList" else (1, content)
+            for n, item in enumerate(items, start=start):
+                marker = f"{n}." if kind == "OrderedList" else "–"
+                inlines.append(block_span(["note-li", f"note-depth-{depth + 1}"], [
+                    {"t": "Str", "c": marker}, {"t": "Space"},
+                    *note_inlines(item, depth + 1)]))
+        elif kind == "BlockQuote":
+            inlines.append(block_span(["note-quote"], note_inlines(content, depth)))
+        elif kind == "LineBlock":  # one block span per line: a <br> would add a blank line
+            inlines.append(block_span(["note-lines"], [
+                block_span(["note-line"], line) for line in content]))
+        elif kind == "CodeBlock":
+            inlines.append(block_span(["note-pre"], [{"t": "Code", "c": [attr(), content[1]]}]))
+        elif kind == "Div":
+            inlines += note_inlines(content[1], depth)
+        else:  # headings, tables, definition lists: their words, on a line of their own
+            inlines.append(block_span(["note-p"], [{"t": "Str", "c": plain_text(block)}]))
+    return inlines
+
+
 def notes_for_print(blocks: list[dict], start: int,
                     labels: list[int] | None = None) -> tuple[list[dict], int]:
     """Replace each Note by ``span#noteref-N > span.footnote#note-N``; return next number.
@@ -212,15 +260,6 @@ def notes_for_print(blocks: list[dict], start: int,
     number = start
     printed = iter(labels) if labels is not None else None
 
-    def flatten(note_blocks):
-        inlines: list[dict] = []
-        for i, block in enumerate(note_blocks):
-            if i:
-                inlines.append({"t": "LineBreak"})
-            inlines += block["c"] if block["t"] in ("Para", "Plain") else [
-                {"t": "Str", "c": plain_text(block)}]
-        return inlines
-
     def visit(el):
         nonlocal number
         if el["t"] != "Note":
@@ -228,7 +267,7 @@ def notes_for_print(blocks: list[dict], start: int,
         n, number = number, number + 1
         label = next(printed) if printed is not None else n
         note = {"t": "Span", "c": [attr(f"note-{n}", ["footnote"], [("data-n", str(label))]),
-                                   flatten(el["c"])]}
+                                   note_inlines(el["c"])]}
         # The outer span stays at the call (an anchor tests can find); the inner floats.
         return {"t": "Span", "c": [attr(f"noteref-{n}", ["noteref"]), [note]]}
 

@@ -42,7 +42,7 @@ def template_file(root: Path, name: str) -> Path | None:
 def template_names(root: Path, pattern: str) -> list[str]:
     """Return the names (relative to ``templates/``) matching ``pattern`` in any layer.
 
-    >>> "fonts/EBGaramond12-Regular.otf" in template_names(DEFAULT_TEMPLATES, "fonts/*")
+    >>> "fonts/fonts.css" in template_names(DEFAULT_TEMPLATES, "fonts/*")
     True
     """
     names = {p.relative_to(folder).as_posix() for folder in template_dirs(root)
