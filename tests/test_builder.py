@@ -65,7 +65,7 @@ def test_a_title_too_long_for_a_file_name_is_cut_between_words(project):
     Build(project).run(["colophon"])
     [made] = [p.name for p in (project / "build").glob("notes-on-*-colophon.pdf")]
     stem = made.removesuffix("-colophon.pdf")
-    assert len(title) > 300 and 70 < len(stem) <= 80
+    assert len(title) > 300 and 50 < len(stem) <= 60
     assert slugify(title, limit=1000).startswith(stem + "-"), "cut between two words"
     meta.write_text(meta.read_text(encoding="utf-8").replace(
         "lang: en\n", "lang: en\nslug: tiny\n"), encoding="utf-8")

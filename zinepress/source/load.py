@@ -63,20 +63,22 @@ class Book:
         return self.meta.get("slug") or slugify(self.meta["title"])
 
 
-def slugify(text: str, limit: int = metadata.MAX_SLUG) -> str:
-    """Return a file-name slug of at most ``limit`` characters, cut between words.
+SLUG_CHARS = metadata.MAX_SLUG
+
+
+def slugify(text: str, limit: int = SLUG_CHARS) -> str:
+    """Return a file-name slug, cut at a word to at most ``limit`` characters.
 
     >>> slugify("Create Two, Three, Many Parties of Autonomy!")
     'create-two-three-many-parties-of-autonomy'
-    >>> slugify("Create Two, Three, Many Parties of Autonomy!", limit=20)
-    'create-two-three'
+    >>> slugify("Sur la nécessité de l’entraide : essai sur les cuisines collectives", 30)
+    'sur-la-necessite-de-lentraide'
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "book"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace("’", "")).strip("-")
     if len(slug) > limit:
-        cut = slug[: limit + 1]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:limit]
-    return slug
+        slug = slug[:limit + 1].rsplit("-", 1)[0] if "-" in slug[:limit + 1] else slug[:limit]
+    return slug or "book"
 
 
 def read_text(path: Path, rel: str) -> str:
