@@ -191,8 +191,11 @@ def test_no_output_carries_the_clock_only_the_edition_date(essay, essay_book):
                             "D:" + edition.strftime("%Y%m%d")), (name, key)
 
 
-def test_a_local_image_reaches_the_pdf_and_the_epub(tiny):
-    """Images sit beside the chapters in source/; print and EPUB both find them."""
+def test_a_local_image_reaches_the_pdf_and_the_epub_the_same_in_any_folder(tiny, tmp_path):
+    """Images sit beside the chapters in source/; print and EPUB both find them, and the
+    same project built in another folder gives the same bytes (the PDF once named an
+    image after a hash of its absolute path)."""
+    import shutil
     import zipfile
 
     import pikepdf
@@ -209,6 +212,11 @@ def test_a_local_image_reaches_the_pdf_and_the_epub(tiny):
     assert images
     with zipfile.ZipFile(tiny / "build" / "a-tiny-zine.epub") as epub:
         assert any(name.endswith(".png") for name in epub.namelist())
+    other = tmp_path / "another" / "folder"
+    shutil.copytree(tiny, other, ignore=shutil.ignore_patterns("build"))
+    Build(other).run(["pdf", "epub"])
+    for name in ("a-tiny-zine.pdf", "a-tiny-zine.epub"):
+        assert (other / "build" / name).read_bytes() == (tiny / "build" / name).read_bytes(), name
 
 
 def test_an_image_edit_rebuilds_the_pdf_and_the_epub(project):

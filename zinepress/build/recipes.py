@@ -99,13 +99,14 @@ def extra_fonts(book: Book) -> list[Path]:
 def print_html(book: Book, prepared: Prepared, page: Page, stylesheet: str | None = None) -> str:
     """Return the whole book as one HTML document for the typesetter."""
     from zinepress.convert.pandoc import print_chapters
+    from zinepress.formats.urls import project_url
     from zinepress.render.templates import render_colophon, render_template
     return render_template(book.root, "book.html.j2", {
         **context(book, prepared), "chapters": print_chapters(book, list(prepared.ast)),
         "colophon": render_colophon(book, prepared.tools, "print"),
         "page": {"name": page.name, "size": page.size},
         "edition_css": [stylesheet] if stylesheet else [],
-        "extra_css": [p.as_uri() for p in extra_css(book)]})
+        "extra_css": [project_url(book.root, p) for p in extra_css(book)]})
 
 
 def reading_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | None = None,

@@ -13,33 +13,44 @@ findings (fatal with ``--strict``).
 
 from __future__ import annotations
 
+import posixpath
 import unicodedata
 from pathlib import Path
 from typing import Iterator
 
 from zinepress.errors import ZineError
 from zinepress.formats.fonts import characters, font_urls
+from zinepress.render.layers import template_file, template_names
 from zinepress.source.load import METADATA_FILE, SOURCE_DIR, Book
 
-TEMPLATES_DIR = "templates"
 MAX_REPORTED = 20  # distinct characters named one by one; the rest are counted
 HINT = "list a font file that has it under 'fonts:' in the metadata"
 
 
 def font_files(book: Book) -> list[Path]:
-    """Return every font file the print outputs may draw with, each once."""
-    root = Path(book.root).resolve()
-    stylesheets = sorted((root / TEMPLATES_DIR).rglob("*.css"))
-    stylesheets += [root / css for css in book.meta.get("css") or []]
+    """Return every font file the print outputs may draw with, each once.
+
+    Those the stylesheets of ``templates/`` declare (the project's own or, where it has
+    none, zinepress's defaults), those of the metadata's ``css`` and its ``fonts``.
+    """
+    root = Path(book.root)
     found = [root / rel for rel in book.meta.get("fonts") or []]
-    for css in stylesheets:
-        try:
-            text = css.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # reported by the resource checks
-        found += [css.parent / url for url in font_urls(text)]
+    for name in template_names(root, "**/*.css"):
+        for url in _font_urls(template_file(root, name)):
+            target = template_file(root, posixpath.normpath(posixpath.join(
+                posixpath.dirname(name), url)))
+            found += [target] if target else []
+    for css in book.meta.get("css") or []:
+        found += [(root / css).parent / url for url in _font_urls(root / css)]
     unique = dict.fromkeys(p.resolve() for p in found)
-    return [p for p in unique if p.is_file() and p.is_relative_to(root)]
+    return [p for p in unique if p.is_file()]
+
+
+def _font_urls(css: Path | None) -> list[str]:
+    try:
+        return font_urls(css.read_text(encoding="utf-8")) if css else []
+    except (OSError, UnicodeDecodeError):
+        return []  # reported by the resource checks
 
 
 def drawn(char: str) -> bool:

@@ -28,6 +28,7 @@ from pathlib import Path
 import pypandoc
 
 from zinepress.errors import ZineError
+from zinepress.formats.urls import project_url
 from zinepress.source.load import Book
 
 READER = ("markdown-smart-raw_html-raw_tex-raw_attribute-tex_math_dollars"
@@ -318,17 +319,19 @@ def notes_for_epub(blocks: list[dict], start: int,
 
 
 def images_from_source(blocks: list[dict], source_dir) -> list[dict]:
-    """Point image paths (written relative to ``source/``) at their files, as file URLs.
+    """Point image paths (written relative to ``source/``) at their files, as project URLs.
 
     The print HTML resolves relative URLs against ``templates/`` (fonts, CSS); images
-    live beside the chapters. ``check`` has already refused URLs and paths leaving the
+    live beside the chapters. A project URL is the same in every folder, so the PDF is
+    too (:mod:`zinepress.formats.urls`). ``check`` has already refused URLs and paths leaving the
     project, and WeasyPrint's fetcher refuses them again.
     """
     def visit(el):
         if el["t"] != "Image":
             return el
         attrs, alt, (target, title) = el["c"]
-        return {"t": "Image", "c": [attrs, alt, [(source_dir / target).resolve().as_uri(), title]]}
+        url = project_url(source_dir.parent, source_dir / target)
+        return {"t": "Image", "c": [attrs, alt, [url, title]]}
 
     return walk(blocks, visit)
 
