@@ -5,16 +5,30 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ZP     := $(BIN)/python build.py
 
-.PHONY: all build pdf pdf-letter pdf-large-print epub colophon zine check test bench preview clean distclean
+.PHONY: all upgrade build pdf pdf-letter pdf-large-print epub colophon zine check test bench preview clean distclean
 
 all: build
 
-# Re-install only when the declared dependencies change.
-$(STAMP): pyproject.toml
+# Re-install only when the declared dependencies or their pinned versions change.
+# constraints.txt holds the exact version of every package: the same book on every machine.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
+
+# Deliberately move to the newest versions pyproject.toml allows: resolve them in a fresh
+# venv, write them to constraints.txt, reinstall. Review the diff, then rebuild and test.
+upgrade:
+	rm -rf .venv-upgrade
+	$(PYTHON) -m venv .venv-upgrade
+	.venv-upgrade/bin/python -m pip install --quiet --upgrade pip
+	.venv-upgrade/bin/python -m pip install --quiet -e '.[test]'
+	{ sed -n '/^#/p' constraints.txt; .venv-upgrade/bin/python -m pip freeze --exclude-editable; } > constraints.new
+	rm -rf .venv-upgrade
+	mv constraints.new constraints.txt
+	$(MAKE) $(STAMP)
+	git diff --stat constraints.txt || true
 
 build: $(STAMP)
 	$(ZP) build all

@@ -258,3 +258,21 @@ def test_printing_instructions_follow_the_page_count(project):
     chapter.write_text(chapter.read_text().replace("[^2]: ", filler + "\n\n[^2]: ", 1))
     results = Build(project).run(["all"])
     assert results["printing"].startswith("changed: pages:build/a-tiny-zine.pdf")
+
+
+def test_manifest_records_the_layout_libraries_and_rebuilds_when_a_listed_font_changes(project):
+    """Pango, HarfBuzz and fontconfig change line breaks; a font file changes glyphs."""
+    import json
+
+    from test_fonts import add_fonts, make_han_font
+    entry = json.loads((project / "build" / "manifest.json").read_text())["pdf"]["inputs"]
+    for library in ("pango", "harfbuzz", "fontconfig"):
+        assert entry[f"lib:{library}"][0].isdigit(), (library, entry[f"lib:{library}"])
+    assert {"tool:weasyprint", "tool:fonttools", "tool:pydyf"} <= set(entry)
+    assert "templates/fonts/EBGaramond_400Regular.ttf" in entry
+    make_han_font(project / "fonts" / "han.ttf")
+    add_fonts(project, "fonts/han.ttf")
+    assert "pdf" in rebuilt(Build(project).run(["pdf", "epub"]))
+    make_han_font(project / "fonts" / "han.ttf", family="Test Han Two")
+    results = Build(project).run(["pdf", "epub"])
+    assert "fonts/han.ttf" in results["pdf"] and results["epub"] == "up to date"

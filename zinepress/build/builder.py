@@ -117,8 +117,10 @@ class Build:
                  if not (rel := p.relative_to(self.root).as_posix()).startswith(NOT_INPUTS)]
         if recipe.uses_css:
             paths += list(self.book.meta.get("css") or [])
-        if recipe.fonts:
-            paths += list(self.book.meta.get("fonts") or [])
+        if recipe.fonts:  # every font file the layout may use, wherever it is declared
+            from zinepress.check.glyphs import font_files
+            paths += [p.relative_to(self.root).as_posix() for p in font_files(self.book)
+                      if p.is_relative_to(self.root)]
         upstream = {}
         for dep in recipe.after:
             rel = self.path(dep).relative_to(self.root).as_posix()

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from zinepress.build.manifest import sha256_file
 
-TOOLS = ("pypandoc-binary", "weasyprint", "pikepdf", "jinja2", "fonttools", "pyphen", "babel")
+TOOLS = ("pypandoc-binary", "weasyprint", "pydyf", "pillow", "pikepdf", "jinja2", "fonttools",
+         "pyphen", "babel")
 # Modules that never shape an output: a change to them rebuilds nothing.
 NOT_RENDERING = {"dev/bench.py", "dev/preview.py", "check/lint.py", "check/run.py",
                  "source/fidelity.py", "cli.py"}
@@ -28,10 +29,44 @@ def tool_fingerprint() -> dict[str, str]:
             versions[f"tool:{name}"] = pkg_metadata.version(name)
         except pkg_metadata.PackageNotFoundError:
             versions[f"tool:{name}"] = "absent"
-    # WeasyPrint subsets fonts with HarfBuzz when the library is there, else fontTools:
-    # same glyphs, different bytes, so switching must rebuild.
-    versions["tool:harfbuzz-subset"] = str(bool(ctypes.util.find_library("harfbuzz-subset")))
+    versions.update(layout_libraries())
     return versions
+
+
+# The system libraries WeasyPrint lays text out with: line breaks and glyph positions
+# change with their versions, so they are recorded (and rebuild) like the Python tools.
+# (Fonts are subset by the pinned fontTools, never by libharfbuzz-subset: see formats/pdf.py.)
+LIBRARIES = {
+    "pango": (("libpango-1.0.so.0", "libpango-1.0.0.dylib", "pango-1.0"),
+              "pango_version_string", "string"),
+    "harfbuzz": (("libharfbuzz.so.0", "libharfbuzz.0.dylib", "harfbuzz"),
+                 "hb_version_string", "string"),
+    "fontconfig": (("libfontconfig.so.1", "libfontconfig.1.dylib", "fontconfig"),
+                   "FcGetVersion", "int"),
+}
+
+
+def layout_libraries() -> dict[str, str]:
+    """Return ``{"lib:pango": "1.50.12", …}`` read from the libraries themselves."""
+    found = {}
+    for name, (files, function, kind) in LIBRARIES.items():
+        found[f"lib:{name}"] = _library_version(files, function, kind)
+    return found
+
+
+def _library_version(files: tuple[str, ...], function: str, kind: str) -> str:
+    for file in files:
+        try:
+            library = ctypes.CDLL(file if "." in file else ctypes.util.find_library(file) or file)
+        except OSError:
+            continue
+        call = getattr(library, function)
+        if kind == "string":
+            call.restype = ctypes.c_char_p
+            return call().decode()
+        number = int(call())  # fontconfig: 21401 means 2.14.1
+        return f"{number // 10000}.{number // 100 % 100}.{number % 100}"
+    return "absent"
 
 
 @functools.lru_cache(maxsize=1)

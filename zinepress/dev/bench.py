@@ -52,9 +52,11 @@ def floor_seconds(root: Path) -> float:
     build = Build(root)
     html = print_html(build.book, build.prepared("pdf"), PAGES["a5"])
     pdf.quiet_weasyprint()
-    base = str(root / "templates") + "/"
+    base = pdf.base_url(build.root, build.root / "templates")
+    fetcher = pdf.ProjectFetcher(build.root, "templates/book.html.j2")
     return statistics.median(
-        timed(lambda: weasyprint.HTML(string=html, base_url=base).render().write_pdf())
+        timed(lambda: weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+            font_config=pdf.project_fonts()).write_pdf())
         for _ in range(3))
 
 
@@ -102,11 +104,6 @@ def main() -> int:
     return 0
 
 
-def subsetter() -> str:
-    import ctypes.util
-    return "HarfBuzz" if ctypes.util.find_library("harfbuzz-subset") else "fontTools"
-
-
 def page_count(root: Path) -> int:
     import pikepdf
 
@@ -125,7 +122,7 @@ def format_report(rows, floor: float, pages: int) -> str:
         "",
         f"Written by `make bench` on {dt.date.today().isoformat()}: {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, WeasyPrint {weasyprint.__version__}, "
-        f"pandoc {pandoc_version()}, font subsetting by {subsetter()}. "
+        f"pandoc {pandoc_version()}, fonts subset by fontTools. "
         f"The essay, {pages} A5 pages; one run, so the figures are comparable.",
         "",
         "| what | seconds | × floor | note |",

@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools.ttLib import TTFont, TTLibError
-
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 # url(...) in a ``src:`` descriptor of an @font-face rule (one rule per line or not).
 _SRC = re.compile(r"""src\s*:[^;}]*""", re.IGNORECASE)
@@ -33,6 +31,7 @@ class Face:
 
 def read_face(path: Path) -> Face:
     """Return the face a font file declares; raise ``ValueError`` if it is not a font."""
+    from fontTools.ttLib import TTFont, TTLibError  # imported late: a no-op build needs none
     try:
         with TTFont(path, lazy=True) as font:
             names = font["name"]
@@ -50,6 +49,7 @@ def read_face(path: Path) -> Face:
 
 @functools.lru_cache(maxsize=64)
 def _cmap(path: Path, stamp: tuple[int, int]) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap() or ())
 
