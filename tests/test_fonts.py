@@ -191,3 +191,27 @@ def test_check_lists_the_character_and_strict_makes_it_fatal(tiny, capsys):
     assert f"source/01-first.md:{line}: L301 character '中'" in capsys.readouterr().err
     assert cli.main(["--root", str(tiny), "-q", "check", "--strict"]) == 2
     assert " L301 " in capsys.readouterr().err  # besides the tiny book's own lint findings
+
+
+def test_generic_and_unknown_families_fall_to_the_bundled_faces():
+    """No installed font exists for the layout, so CSS's generic families are ours too:
+    serif, sans-serif and any family no rule declares are EB Garamond, monospace is
+    Source Code Pro (templates/fonts/fonts.conf)."""
+    import io
+
+    import pypdf
+
+    from zinepress.formats.pdf import render_pdf
+    families = ("serif", "sans-serif", "Georgia", "monospace")
+    html = '<link rel="stylesheet" href="print.css">' + "".join(
+        f'<p style="font-family: {family}">{family}</p>' for family in families)
+    data = render_pdf(html, ROOT, ROOT / "templates", "test")
+    drawn_with = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() in families and font:
+            drawn_with[text.strip()] = str(font["/BaseFont"]).split("+")[1]
+
+    pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=visit)
+    assert drawn_with == {"serif": "EB-Garamond", "sans-serif": "EB-Garamond",
+                          "Georgia": "EB-Garamond", "monospace": "Source-Code-Pro"}

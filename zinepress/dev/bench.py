@@ -56,7 +56,7 @@ def floor_seconds(root: Path) -> float:
     fetcher = pdf.ProjectFetcher(build.root, "templates/book.html.j2")
     return statistics.median(
         timed(lambda: weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher).render(
-            font_config=pdf.project_fonts()).write_pdf())
+            font_config=pdf.project_fonts(build.root)).write_pdf())
         for _ in range(3))
 
 

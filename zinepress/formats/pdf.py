@@ -70,24 +70,30 @@ class ProjectFetcher(URLFetcher):
         raise RefusedResource(f"{url} is {reason}")
 
 
-# A fontconfig configuration with no font directory: installed fonts stay invisible.
-PROJECT_ONLY_FONTCONFIG = """<?xml version="1.0"?>
+# Used when a project has no fonts/fonts.conf template at all: no font folder, no rules.
+EMPTY_FONTCONFIG = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig></fontconfig>
 """
 
 
-def project_fonts() -> FontConfiguration:
+def project_fonts(root: Path | None = None) -> FontConfiguration:
     """Return a WeasyPrint font configuration that knows no installed font.
 
     fontconfig reads ``FONTCONFIG_FILE`` when a configuration is loaded, so the variable
-    is set only while WeasyPrint loads one, then restored. Fonts then come only from
-    ``@font-face`` rules, which WeasyPrint adds to this configuration.
+    points at the project's ``templates/fonts/fonts.conf`` (no font folder; which bundled
+    face stands for ``serif`` or ``monospace``) only while WeasyPrint loads one, then is
+    restored. Fonts then come only from ``@font-face`` rules, which WeasyPrint adds to
+    this configuration.
     """
+    from zinepress.render.layers import DEFAULT_TEMPLATES, template_file
+    config = template_file(root, "fonts/fonts.conf") if root else None
+    config = config or DEFAULT_TEMPLATES / "fonts" / "fonts.conf"
     saved = os.environ.get("FONTCONFIG_FILE")
     with tempfile.TemporaryDirectory(prefix="zinepress-fonts-") as folder:
-        config = Path(folder) / "fonts.conf"
-        config.write_text(PROJECT_ONLY_FONTCONFIG, encoding="utf-8")
+        if not config.is_file():
+            config = Path(folder) / "fonts.conf"
+            config.write_text(EMPTY_FONTCONFIG, encoding="utf-8")
         os.environ["FONTCONFIG_FILE"] = str(config)
         try:
             return FontConfiguration()
@@ -173,7 +179,7 @@ def render_pdf(html: str, root: Path, base_dir: Path, source: str,
     fetcher = ProjectFetcher(root, source)
     html = number_blocks(html)
     relaxed: set[str] = set()
-    font_config = project_fonts()
+    font_config = project_fonts(root)
     faces = font_faces(root, list(fonts))
     try:
         for _ in range(MAX_NOTE_FIXES + 1):
