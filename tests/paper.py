@@ -184,3 +184,44 @@ def manual_two_sided(printer: Printer, pages: list[Grid], ranges: dict[str, tupl
         stack = [lying.end_for_end() for lying in stack]
     first, last = ranges["backs_turned_over" if turn else "backs_as_it_came"]
     return run_job(printer, stack, pages[first - 1:last], columns, rows, True)
+
+
+def fold_one_sheet_zine(face: Grid) -> list[int | None]:
+    """Cut and fold a one-sided 4 x 2 sheet into the classic 8-page booklet; return its pages.
+
+    Physical facts only: the cut runs along the middle half of the lengthwise centre
+    line, so the panels stay joined in a ring of eight.  Folding lengthwise with the print
+    outside turns the top row over (it must be printed upside down to read upright) and
+    puts blank sides together, as does the crease down the middle (x = 2); the creases
+    at x = 1 and x = 3 become the spine, with printed sides facing each other (spreads).
+    Reading from the front cover (the panel that is the right end of the bottom row),
+    the first turn goes to its back, then to the next spread, and so on.
+    """
+    columns, rows = 4, 2
+    cut = {frozenset({(1, 0), (1, 1)}), frozenset({(2, 0), (2, 1)})}
+    joints = set()
+    for c in range(columns):
+        for r in range(rows):
+            for dc, dr in ((1, 0), (0, 1)):
+                if c + dc < columns and r + dr < rows:
+                    joints.add(frozenset({(c, r), (c + dc, r + dr)}))
+    joints -= cut
+
+    def kind(joint) -> str:
+        (c1, r1), (c2, r2) = sorted(joint)
+        if r1 != r2 or max(c1, c2) == 2:
+            return "leaf"  # blank sides together: one leaf, recto and verso
+        return "spine"
+
+    neighbours = {cell: [j for j in joints if cell in j] for cell in face}
+    assert all(len(js) == 2 for js in neighbours.values()), "the cut does not leave a ring"
+    for (c, r), (page, rotation) in face.items():
+        assert rotation == (180 if r == 0 else 0), f"page {page} would read upside down"
+    cover = (columns - 1, rows - 1)
+    walk, previous, here, want = [cover], None, cover, "leaf"
+    while len(walk) < columns * rows:
+        joint = next(j for j in neighbours[here] if kind(j) == want and j != previous)
+        here = next(iter(joint - {here}))
+        walk.append(here)
+        previous, want = joint, ("spine" if want == "leaf" else "leaf")
+    return [face[cell][0] for cell in walk]
