@@ -43,6 +43,26 @@ def page_count(data: bytes | Path) -> int | None:
         return None
 
 
+def destination_pages(data: bytes) -> dict[str, int]:
+    """Return the 0-based page of every named destination (HTML ids) of a PDF."""
+    with open_pdf(data) as pdf:
+        if "/Names" not in pdf.Root or "/Dests" not in pdf.Root.Names:
+            return {}
+        index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        return {name: index[dest[0].objgen]
+                for name, dest in pikepdf.NameTree(pdf.Root.Names.Dests).items()
+                if dest[0].objgen in index}
+
+
+def warn_if_colophon_overflows(data: bytes, name: str) -> None:
+    """Log a warning when the colophon does not fit the last page on its own."""
+    start = destination_pages(data).get("colophon")
+    total = page_count(data) or 0
+    if start is not None and start != total - 1:
+        log.warning("%s: the colophon runs over %d pages; the back cover shows only its "
+                    "end (shorten the corrections' wording)", name, total - start)
+
+
 # -- imposition: source pages in, sheets out ----------------------------------------
 
 
