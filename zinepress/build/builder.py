@@ -161,7 +161,8 @@ class Build:
     def run(self, names: list[str], executor: cf.Executor | None = None) -> dict[str, str]:
         """Build what is out of date among ``names``; return ``{output: reason}``."""
         output.remove_stale_temps(self.build_dir)
-        order = expand(names)
+        order = [name for name in expand(names)
+                 if RECIPES[name].wanted is None or RECIPES[name].wanted(self.book)]
         recorded = self.recorded = manifest.load(self.build_dir)
         pending, done, running = set(order), set(), {}
         results: dict[str, str] = {}

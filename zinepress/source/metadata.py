@@ -50,6 +50,8 @@ FIELDS: tuple[Field, ...] = (
     Field("chapters", "chapters", True,
           "Ordered chapter files: {file, title} (and role: preface|references)."),
     Field("css", "texts", False, "Extra stylesheets (project paths) for print and EPUB."),
+    Field("zine", "zine", False,
+          "How the zines are imposed: {layout, signature, duplex, creep, margin, cover-separate}."),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 
@@ -148,6 +150,10 @@ def _check_value(field: Field, value: Any, lines, path: Path) -> list[ZineError]
         return _check_corrections(value, lines, path)
     if field.kind == "chapters":
         return _check_chapters(value, lines, path)
+    if field.kind == "zine":
+        from zinepress.impose.options import zine_problems
+        return [ZineError(path, lines.get(("zine", *at), line), "Z005", f"field 'zine': {problem}")
+                for at, problem in zine_problems(value)]
     raise AssertionError(field.kind)
 
 
