@@ -123,6 +123,7 @@ def instructions_context(planned: Planned, options: ImposeOptions, *, title: str
             c.page is None for c in layout.sheets[0][0].cells),
         "copies": 2 if layout.name == "quarter" else 1,
         "manual": _manual(layout, cover) if planned.duplex == "manual" else None,
+        "inside_leaf": _first_leaf(inside) if cover and inside.sheets else None,
         "creep_mm": round(options.creep_pt / MM_PT, 3),
         "margin_mm": round(options.margin_pt / MM_PT, 1),
         "warnings": list(planned.warnings),
@@ -145,8 +146,16 @@ def _manual(layout: Layout, cover: bool) -> dict:
     for key, part in parts.items():
         ranges = manual_ranges(part)
         result[key] = {**ranges, "first_back_as_it_came": ranges["backs_as_it_came"][1],
-                       "first_back_turned_over": ranges["backs_turned_over"][0]}
+                       "first_back_turned_over": ranges["backs_turned_over"][0],
+                       "leaf": _first_leaf(part)}
     return result
+
+
+def _first_leaf(layout: Layout) -> tuple[int | None, int | None]:
+    """Return the pages on both sides of the first sheet's right-hand leaf (recto, verso)."""
+    front, back = layout.sheets[0]
+    column = layout.columns - 1
+    return front.at(column, 0).page, back.at(0, 0).page if back else None
 
 
 def _binding(plan: Plan) -> dict:
@@ -201,7 +210,8 @@ def diagram_context(planned: Planned, options: ImposeOptions) -> dict:
         context.update({
             "height": max(nests_bottom, booklet["y"] + booklet["h"] + TITLE_H) + MARGIN,
             "section_y": section_top - TITLE_H - 12, "nests": nests, "booklet": booklet,
-            "gathering": _binding(plan)["gathering"], "gathering_count": len(plan.gatherings)})
+            "gathering": _binding(plan)["gathering"],
+            "gathering_count": len(_binding(plan)["gatherings"])})
     return context
 
 
@@ -253,9 +263,10 @@ def _nests(plan: Plan, *, x: float, y: float) -> tuple[list[dict], float]:
     """
     if plan.gathering == "nested" or len(plan.gatherings) == 1:
         groups = [[(s.index, s.gathering) for s in plan.sheets]]
-    else:
+    else:  # a separate cover wraps the signatures; the picture shows the signatures
+        inside = plan.gatherings[1:] if plan.cover_separate else plan.gatherings
         groups = [[(s.index, s.gathering) for s in plan.sheets if s.gathering == g.index]
-                  for g in plan.gatherings[:MAX_DRAWN_GATHERINGS]]
+                  for g in inside[:MAX_DRAWN_GATHERINGS]]
     widest = max(len(sheets) for sheets in groups)
     step = min(NEST_STEP, NEST_H / 2 / widest)
     nests = []
@@ -270,13 +281,15 @@ def _nests(plan: Plan, *, x: float, y: float) -> tuple[list[dict], float]:
                 "d": f"M {end:.1f} {mid - r:.1f} L {centre:.1f} {mid - r:.1f} "
                      f"A {r:.1f} {r:.1f} 0 0 0 {centre:.1f} {mid + r:.1f} L {end:.1f} {mid + r:.1f}",
                 "group": gathering, "sheet": index + 1})
+        cover = 1 if plan.cover_separate else 0  # sheets are numbered as in the inside's file
         nests.append({
-            "number": number + 1, "first_sheet": sheets[0][0] + 1, "last_sheet": sheets[-1][0] + 1,
+            "number": number + 1, "first_sheet": sheets[0][0] + 1 - cover,
+            "last_sheet": sheets[-1][0] + 1 - cover, "first_is_cover": sheets[0][0] < cover,
             "paths": paths, "label_x": end + 6, "top_y": mid - outer, "bottom_y": mid + outer,
             "spine_x": x, "mid_y": mid, "staple": {"x1": x - 8, "x2": centre - step + 6, "y": mid}})
         top = mid + outer + NEST_GAP
     bottom = top - NEST_GAP
-    if plan.gathering == "stacked" and len(plan.gatherings) > len(groups):
+    if plan.gathering == "stacked" and len(plan.gatherings) > len(groups) + plan.cover_separate:
         bottom += 16
     return nests, bottom + TITLE_H
 
