@@ -43,7 +43,6 @@ def html_of(pages: int, files=None, **options) -> str:
     files = files or {"zine": "z.pdf", **({"cover": "z-cover.pdf"} if opts.cover_separate else {})}
     context = instructions_context(plan, opts, title="Night <b>Shift</b>", files=files)
     context["diagram"] = ""
-    context["fonts"] = []
     return render_template(ROOT, "printing.html.j2", context)
 
 

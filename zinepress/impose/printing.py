@@ -6,7 +6,7 @@ duplex actually chosen, so the instructions cannot disagree with the zine.  Pyth
 computes geometry and facts; every word and style is in ``templates/printing.html.j2``,
 ``templates/printing.svg.j2`` and ``templates/printing.css``, rendered by
 :mod:`zinepress.render.templates` and typeset by :mod:`zinepress.formats.pdf` (which
-reads nothing outside the project).
+reads nothing outside the project: the bundled faces of ``templates/fonts/fonts.css``).
 
 ``python -m zinepress.impose.printing --svg docs/sheet-diagram.svg --pages 44`` writes the
 picture alone, for the README.
@@ -15,7 +15,6 @@ picture alone, for the README.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -27,7 +26,6 @@ from zinepress.impose.options import (MM_PT, PAPER_NAMES, PAPERS, ImposeOptions,
 from zinepress.impose.saddle import Plan
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository, for ``python -m``
-FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
 
 # Page names per paper and layout: what one cell is once cut and folded.
 PAGE_NAMES = {
@@ -66,7 +64,6 @@ def render_printing_instructions(planned: Planned, options: ImposeOptions, *, ti
     context = instructions_context(planned, options, title=title, files=files)
     context["diagram"] = Markup(render_template(root, "printing.svg.j2",
                                                 diagram_context(planned, options)))
-    context["fonts"] = _fonts(Path(root) / TEMPLATES_DIR / "fonts")
     html = render_template(root, "printing.html.j2", context)
     return render_pdf(html, Path(root), Path(root) / TEMPLATES_DIR,
                       f"{TEMPLATES_DIR}/printing.html.j2", epoch)
@@ -76,21 +73,6 @@ def sheet_diagram_svg(planned: Planned, options: ImposeOptions, root: Path = ROO
     """Return an SVG picture of sheet 1 (front and back), the cut, the folds and the staples."""
     from zinepress.render.templates import render_template
     return render_template(root, "printing.svg.j2", diagram_context(planned, options))
-
-
-def _fonts(folder: Path) -> list[dict[str, str]]:
-    """Return @font-face entries (url relative to templates/, style, weight) for local fonts."""
-    if not folder.is_dir():
-        return []
-    fonts = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in FONT_SUFFIXES:
-            continue
-        name = path.stem.lower()
-        fonts.append({"url": f"fonts/{path.name}",
-                      "style": "italic" if re.search(r"italic|oblique", name) else "normal",
-                      "weight": "700" if "bold" in name else "400"})
-    return fonts
 
 
 # -- the facts ---------------------------------------------------------------------------
