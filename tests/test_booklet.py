@@ -439,7 +439,7 @@ def test_same_input_gives_identical_bytes(tmp_path):
 @pytest.fixture(scope="module")
 def font_heavy_pdf(tmp_path_factory) -> Path:
     """A 40-page A5 PDF typeset by WeasyPrint with three embedded fonts."""
-    from zinepress.formats.pdf import render_pdf
+    import weasyprint
 
     words = (
         "The quick brown fox jumps over the lazy dog; zines travel hand to hand. "
@@ -454,9 +454,8 @@ def font_heavy_pdf(tmp_path_factory) -> Path:
         "<style>@page { size: A5; margin: 15mm } body { font-family: DejaVu Serif; font-size: 10pt }"
         " h1 { break-before: page }</style>" + body
     )
-    folder = tmp_path_factory.mktemp("heavy")
-    path = folder / "heavy.pdf"
-    path.write_bytes(render_pdf(html, folder, folder, "heavy.html"))
+    path = tmp_path_factory.mktemp("heavy") / "heavy.pdf"
+    weasyprint.HTML(string=html).write_pdf(path)
     return path
 
 

@@ -94,6 +94,16 @@ def test_impose_lengths_say_what_is_wrong(tmp_path, capsys, args, message):
     assert code == 0
 
 
+def test_impose_never_writes_over_its_input_or_into_nowhere(tmp_path, capsys):
+    source = numbered_pdf(tmp_path / "in.pdf", 4, size=A5)
+    before = source.read_bytes()
+    for out in (source, tmp_path / "nowhere" / "out.pdf"):
+        code, stdout, stderr = impose_in_process(capsys, str(source), "-o", str(out))
+        assert code == 2 and stdout == "" and "Z509" in stderr and len(stderr.splitlines()) == 1
+    assert source.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.pdf"]
+
+
 def test_creep_on_the_essay_never_overlaps(essay, tmp_path):
     """1 mm per sheet moves the essay's inner pages 10 mm into the fold: into its blank
     gutter, clipped at the fold, so nothing paints over its neighbour (or it is refused)."""
