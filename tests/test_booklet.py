@@ -403,7 +403,7 @@ def test_bad_input_raises_and_writes_nothing(tmp_path, case, code):
         numbered_pdf(src, 12)
         options = {
             "paper": {"paper": "a3"},
-            "creep": {"creep_pt": 2 * MM_PT},
+            "creep": {"creep_pt": float("nan")},
             "duplex": {"duplex": "sideways"},
             "signature": {"signature_sheets": 0},
             "minizine-long": {"layout": "minizine"},

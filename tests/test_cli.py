@@ -90,8 +90,8 @@ def test_impose_lengths_say_what_is_wrong(tmp_path, capsys, args, message):
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
     code, _, _ = impose_in_process(capsys, str(source), "-o", str(tmp_path / "out.pdf"),
-                                   "--creep", "0.004in", "--margin", "4.5mm")
-    assert code == 0
+                                   "--creep", "0.1in", "--margin", "4.5mm")
+    assert code == 0  # one sheet: nothing moves; on a thick book the pages' margins decide
 
 
 def test_impose_never_writes_over_its_input_or_into_nowhere(tmp_path, capsys):

@@ -44,7 +44,7 @@ def test_one_fold_through_too_many_sheets_warns():
     (ImposeOptions(paper="a3"), "Z506"),
     (ImposeOptions(duplex="sideways"), "Z508"),
     (ImposeOptions(gathering="sewn"), "Z507"),
-    (ImposeOptions(creep_pt=parse_length("2mm")), "Z508"),
+    (ImposeOptions(creep_pt=-1.0), "Z508"),
     (ImposeOptions(margin_pt=parse_length("30mm")), "Z513"),
     (ImposeOptions(layout="minizine", creep_pt=1.0, given=frozenset({"creep"})), "Z514"),
     (ImposeOptions(cover_separate=True), "Z510"),

@@ -239,6 +239,14 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
            ("source/metadata.yaml", "templates/printing.*") + SHARED, after=("pdf-letter",),
            pages_only=True, help="printing instructions for the Letter zine"),
 )}
+
+
+def made_for(book: Book) -> set[str]:
+    """Return the rows this book gets: rows for settings it does not use are left out."""
+    return {name for name, recipe in RECIPES.items()
+            if recipe.wanted is None or recipe.wanted(book)}
+
+
 GROUPS = {
     "all": tuple(RECIPES),
     "zine": ("zine-a4", "zine-letter", "zine-a4-cover", "zine-letter-cover", "printing",
