@@ -19,7 +19,6 @@ import datetime as dt
 import functools
 import logging
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from importlib import metadata as pkg_metadata
@@ -62,7 +61,8 @@ TARGETS: dict[str, Target] = {t.name: t for t in (
     Target("pdf-letter", "{slug}-half-letter.pdf", PRINT, help="reading PDF, half-letter",
            uses_css=True),
     Target("epub", "{slug}.epub", TEXT + ("templates/epub.css", "templates/cover.svg.j2",
-                                          "templates/colophon.html.j2"),
+                                          "templates/colophon.html.j2", "templates/epub/*",
+                                          "templates/lang/*"),
            help="EPUB 3", uses_css=True),
     Target("colophon", "{slug}-colophon.pdf",
            ("source/metadata.yaml", "templates/colophon.html.j2",
@@ -144,7 +144,7 @@ def tool_fingerprint() -> dict[str, str]:
     return versions
 
 
-NOT_RENDERING = {"dev/bench.py", "dev/preview.py", "check/lint.py", "source/fidelity.py"}
+NOT_RENDERING = {"dev/bench.py", "dev/preview.py", "dev/a11y.py", "dev/look.py", "check/lint.py", "source/fidelity.py"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -364,18 +364,14 @@ class Renderer:
                                             "templates/colophon-page.html.j2"))
 
     def build_epub(self, out: Path) -> None:
-        from zinepress.formats import epub
+        from zinepress.formats.epub import render_epub
         from zinepress.render.templates import render_colophon, render_template
-        blocks = epub.epub_blocks(self.book, self.ast,
-                                  render_colophon(self.book, self.tools, "epub"))
         cover = render_template(self.root, "cover.svg.j2", self.context())
-        with tempfile.TemporaryDirectory(prefix=output.TEMP_PREFIX, dir=out.parent) as tmp, \
-                output.atomic_path(out) as epub_path:
-            cover_path = Path(tmp) / "cover.svg"
-            cover_path.write_text(cover, encoding="utf-8")
-            epub.write_epub(self.book, blocks, epub_path, cover_path,
-                            [self.templates / "epub.css", *self.extra_css()],
-                            self.epoch, self.root / "source")
+        sheets = [("epub.css", (self.templates / "epub.css").read_bytes())] + [
+            (f"extra-{i}-{css.name}", css.read_bytes()) for i, css in enumerate(self.extra_css(), 1)]
+        output.write_atomic(out, render_epub(
+            self.book, self.ast, render_colophon(self.book, self.tools, "epub"), cover,
+            sheets, self.tools, self.epoch))
 
     def build_printing(self, out: Path) -> None:
         import pikepdf
