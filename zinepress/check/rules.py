@@ -24,6 +24,9 @@ LACUNA = "[…]"
 # WeasyPrint lay out for minutes; no text needs more than a handful of levels.
 MAX_NESTING = 32
 TEMPLATES_DIR = "templates"
+# Image formats that both WeasyPrint and every EPUB reading system show (EPUB core media types).
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _ATX_H1 = re.compile(r"^#(?!#)\s*(.*?)\s*(\{[^}]*\})?\s*#*\s*$")
@@ -203,13 +206,18 @@ def check_html_and_images(book: Book, chapter: Chapter) -> list[ZineError]:
             errors.append(ZineError(chapter.rel, line.number, "Z302",
                                     f"raw HTML '{unsafe.group(0).strip()}' is not allowed",
                                     hint="zines carry text, not scripts or embedded pages"))
-        for match in _IMAGE.finditer(line.text):
-            errors += _check_resource(book, match.group(1), chapter.rel, line.number, "image")
+        targets = [m.group(1) for m in _IMAGE.finditer(line.text)]
         for match in _IMAGE_REF.finditer(line.text):
             label = (match.group(2) or match.group(1)).lower()
             if label in definitions:
-                errors += _check_resource(book, definitions[label], chapter.rel,
-                                          line.number, "image")
+                targets.append(definitions[label])
+        for target in targets:
+            errors += _check_resource(book, target, chapter.rel, line.number, "image")
+            suffix = Path(target.split("?")[0]).suffix.lower()
+            if suffix not in IMAGE_TYPES:
+                errors.append(ZineError(chapter.rel, line.number, "Z306",
+                                        f"image '{target}' is not a format every output carries",
+                                        hint="use " + ", ".join(sorted(IMAGE_TYPES))))
     return errors
 
 
@@ -247,14 +255,16 @@ def check_template_syntax(book: Book) -> list[ZineError]:
     from zinepress.render.templates import environment
     env = environment(book.root)
     errors = []
-    for path in sorted((book.root / TEMPLATES_DIR).glob("*.j2")):
+    folder = book.root / TEMPLATES_DIR
+    for path in sorted(folder.rglob("*.j2")):  # epub/*.j2 too
+        name = path.relative_to(folder).as_posix()
         try:
-            env.parse(path.read_text(encoding="utf-8"), path.name)
+            env.parse(path.read_text(encoding="utf-8"), name)
         except jinja2.TemplateSyntaxError as exc:
-            errors.append(ZineError(f"{TEMPLATES_DIR}/{path.name}", exc.lineno, "Z402",
+            errors.append(ZineError(f"{TEMPLATES_DIR}/{name}", exc.lineno, "Z402",
                                     f"template syntax error: {exc.message}"))
         except (OSError, UnicodeDecodeError) as exc:
-            errors.append(ZineError(f"{TEMPLATES_DIR}/{path.name}", None, "Z101",
+            errors.append(ZineError(f"{TEMPLATES_DIR}/{name}", None, "Z101",
                                     f"cannot read file: {exc}"))
     return errors
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def pick_chapters(texts: dict[str, str]) -> list[str]:
     """Return the chapter with the most notes and the one with the most ``lang`` spans.
 
-    >>> pick_chapters({"a": 'epub:type="noteref"' * 2, "b": 'xml:lang="es"', "c": ""})
+    >>> pick_chapters({"a": 'epub:type="noteref"' * 2, "b": '<span xml:lang="es">', "c": ""})
     ['a', 'b']
     """
     def most(pattern: str) -> str:

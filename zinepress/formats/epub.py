@@ -23,6 +23,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from zinepress.check.rules import IMAGE_TYPES
 from zinepress.convert import pandoc as convert
 from zinepress.errors import ZineError
 from zinepress.render.language import language_table
@@ -42,8 +43,6 @@ SECTIONS = {
     "preface": ("preface", "frontmatter"),
     "references": ("bibliography", "backmatter"),
 }
-MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
@@ -71,11 +70,11 @@ class Package:
 
 
 def xhtml_safe(fragment: str, where: str) -> str:
-    """Return ``fragment`` if it parses as XHTML content, else raise (a writer bug)."""
+    """Return ``fragment`` after checking that it parses as XHTML content."""
     try:
         ET.fromstring(f'<body xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}">{fragment}</body>')
     except ET.ParseError as exc:  # pragma: no cover - pandoc's html5 writer is XML-clean
-        raise ZineError(where, None, "Z405", f"pandoc wrote markup that is not XHTML: {exc}")
+        raise AssertionError(f"{where}: pandoc wrote markup that is not XHTML: {exc}") from None
     return fragment
 
 
@@ -179,7 +178,7 @@ def render_epub(book: Book, ast: list[list[dict]], colophon_html: str, cover_svg
         "title_file_as": file_as(book.meta["title"], language_table(
             Path(book.root) / TEMPLATES_DIR, book.meta["lang"]).get("sort-articles") or []),
         "a11y": accessibility(package, book.meta.get("accessibility-summary")),
-        "images": [(name, MEDIA_TYPES[posixpath.splitext(name)[1]])
+        "images": [(name, IMAGE_TYPES[posixpath.splitext(name)[1]])
                    for name in package.images.values()],
         "first_body": next((p for p in chapters if p.matter == "bodymatter"), chapters[0]),
         "bibliography": next((p for p in pages if p.epub_type == "bibliography"), None),
@@ -209,18 +208,13 @@ def render(name: str, context: dict, book: Book) -> bytes:
     try:
         ET.fromstring(text.encode("utf-8"))
     except ET.ParseError as exc:
-        raise ZineError(f"templates/epub/{name}", exc.position[0], "Z406",
-                        f"template output is not well-formed XML: {exc}") from None
+        raise ZineError(f"templates/epub/{name}", None, "Z405",
+                        f"what the template writes is not well-formed XML ({exc})") from None
     return text.encode("utf-8")
 
 
 def read_image(book: Book, source_path: str) -> bytes:
-    """Return an image's bytes from ``source/`` (check has kept it inside the project)."""
-    suffix = posixpath.splitext(source_path)[1].lower()
-    if suffix not in MEDIA_TYPES:
-        raise ZineError(f"source/{source_path}", None, "Z407",
-                        f"an EPUB cannot carry '{suffix}' images",
-                        hint="use " + ", ".join(sorted(MEDIA_TYPES)))
+    """Return an image's bytes from ``source/`` (check has kept it inside, of a known type)."""
     return (Path(book.root) / "source" / source_path).read_bytes()
 
 
