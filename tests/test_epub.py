@@ -15,7 +15,8 @@ from collections import Counter
 import pytest
 
 from conftest import FIXTURES, copy_project
-from zinepress.build.builder import TARGETS, Build
+from zinepress.build.builder import Build
+from zinepress.build.recipes import RECIPES as TARGETS
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",

@@ -47,7 +47,8 @@ def fixture_epubs(work: Path) -> list[Path]:
     """Build the fixture books the tests build (tiny; tiny with an image); return their EPUBs."""
     from PIL import Image
 
-    from zinepress.build.builder import TARGETS, Build
+    from zinepress.build.builder import Build
+    from zinepress.build.recipes import RECIPES
     books = []
     for name, with_image in (("tiny", False), ("tiny-image", True)):
         root = work / name
@@ -60,7 +61,7 @@ def fixture_epubs(work: Path) -> list[Path]:
             chapter.write_text(chapter.read_text() + "\n![A red rectangle](images/red.png)\n")
         build = Build(root, jobs=1)
         build.run(["epub"])
-        books.append(TARGETS["epub"].path(build.book))
+        books.append(RECIPES["epub"].path(build.book))
     return books
 
 

@@ -21,8 +21,6 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import Markup
-
 from zinepress.check.rules import IMAGE_TYPES
 from zinepress.convert import pandoc as convert
 from zinepress.errors import ZineError
@@ -192,7 +190,7 @@ def render_epub(book: Book, ast: list[list[dict]], colophon_html: str, cover_svg
     for page in pages:
         template = {"cover": "cover.xhtml.j2", "titlepage": "titlepage.xhtml.j2",
                     "colophon": "colophon.xhtml.j2"}.get(page.epub_type, "section.xhtml.j2")
-        page_context = {**context, "page": page, "depth": "../", "body": Markup(page.body),
+        page_context = {**context, "page": page, "depth": "../", "body": page.body,
                         "role": ROLES.get(page.epub_type)}
         files.append((f"EPUB/text/{page.name}", render(template, page_context, book)))
     files.append(("EPUB/images/cover.svg", cover_svg.encode("utf-8")))
