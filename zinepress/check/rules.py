@@ -212,9 +212,9 @@ def check_html_and_images(book: Book, chapter: Chapter) -> list[ZineError]:
             if label in definitions:
                 targets.append(definitions[label])
         for target in targets:
-            errors += _check_resource(book, target, chapter.rel, line.number, "image")
-            suffix = Path(target.split("?")[0]).suffix.lower()
-            if suffix not in IMAGE_TYPES:
+            problems = _check_resource(book, target, chapter.rel, line.number, "image")
+            errors += problems
+            if not problems and Path(target).suffix.lower() not in IMAGE_TYPES:
                 errors.append(ZineError(chapter.rel, line.number, "Z306",
                                         f"image '{target}' is not a format every output carries",
                                         hint="use " + ", ".join(sorted(IMAGE_TYPES))))
