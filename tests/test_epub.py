@@ -301,8 +301,12 @@ def test_package_metadata_claims_only_what_the_book_is(epub, essay_book):
     assert meta.find("dc:rights", NS).text == essay_book.meta["rights"]
     assert meta.find("dc:language", NS).text == essay_book.meta["lang"]
     assert meta.find("dc:identifier", NS).text == essay_book.meta["identifier"]
-    assert meta.find("dc:date", NS).text == str(essay_book.meta["date"])  # "2019", not padded
+    # dc:date is this EPUB's publication date (EPUB 3.3: "must only be used to define the
+    # publication date of the EPUB Publication"): the edition's, in full, so calibre adds
+    # nothing; the text's first publication ("2019", as the book knows it) is dcterms:created.
+    assert meta.find("dc:date", NS).text == essay_book.meta["edition"]["date"].isoformat()
     props = epub.properties()
+    assert props["dcterms:created"] == [str(essay_book.meta["date"])]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", props["dcterms:modified"][0])
     assert props["schema:accessMode"] == ["textual"]
     assert props["schema:accessModeSufficient"] == ["textual"]

@@ -171,7 +171,11 @@ def render_epub(book: Book, ast: list[list[dict]], colophon_html: str, cover_svg
     css = [f"css/{name}" for name, _ in stylesheets]
     context.update({
         "t": t, "pages": pages, "css": css, "modified": modified,
-        "date": epub_date(book.meta["date"]),
+        # EPUB: dc:date is the publication date of this EPUB, i.e. this edition's (a full
+        # date, so calibre has nothing to fill in); the text's first publication, often a
+        # year alone, is dcterms:created.
+        "date": epub_date(book.meta["edition"]["date"]),
+        "created": epub_date(book.meta["date"]),
         "creator_file_as": book.meta.get("author-file-as") or book.meta["author"],
         "title_file_as": file_as(book.meta["title"], language_table(
             Path(book.root) / TEMPLATES_DIR, book.meta["lang"]).get("sort-articles") or []),
