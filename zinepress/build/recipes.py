@@ -113,7 +113,7 @@ def reading_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | Non
     from zinepress.formats import pdf, pdffile
     html = print_html(book, prepared, PAGES[page], stylesheet)
     data = pdf.render_pdf(html, book.root, book.root / "templates", "templates/book.html.j2",
-                          prepared.epoch)
+                          prepared.epoch, tagged=True)
     if back_cover:
         pdffile.warn_if_colophon_overflows(data, page)
     return data
@@ -128,7 +128,7 @@ def colophon_pdf(book: Book, prepared: Prepared) -> bytes:
         **context(book, prepared), "colophon": render_colophon(book, prepared.tools, "print"),
         "page": {"name": page.name, "size": page.size}})
     return pdf.render_pdf(html, book.root, book.root / "templates",
-                          "templates/colophon-page.html.j2", prepared.epoch)
+                          "templates/colophon-page.html.j2", prepared.epoch, tagged=True)
 
 
 def epub(book: Book, prepared: Prepared) -> bytes:
