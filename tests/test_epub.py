@@ -108,8 +108,9 @@ def make_tiny_epub(root):
         "with *italics* and words.", "with *italics*, [*poder popular*]{lang=es} and words.")
         + "\n![A red rectangle](images/red.png)\n")
     meta = root / "source" / "metadata.yaml"
-    meta.write_text(meta.read_text() + "subtitle: A Book for Tests\npublisher: Test Distro\n"
-                    "author-file-as: Collective, Test\n")
+    meta.write_text(meta.read_text().replace(
+        "author: Test Collective", 'author: {name: Test Collective, file-as: "Collective, Test"}')
+        + "subtitle: A Book for Tests\npublisher: Test Distro\ntranslator: Ana Lima\n")
     build = Build(root, jobs=1)
     build.run(["epub"])
     return TARGETS["epub"].path(build.book)
@@ -336,6 +337,9 @@ def test_a_book_with_an_image_says_so(tiny_epub):
     assert meta.find("dc:publisher", NS).text == "Test Distro"
     refines = {(m.get("refines"), m.get("property")): m.text for m in meta.findall("opf:meta", NS)}
     assert refines[("#" + meta.find("dc:creator", NS).get("id"), "file-as")] == "Collective, Test"
+    translator = meta.find("dc:contributor", NS)
+    assert translator.text == "Ana Lima"
+    assert refines[("#" + translator.get("id"), "role")] == "trl"
     titles = {t.text: t.get("id") for t in meta.findall("dc:title", NS)}
     assert refines[("#" + titles["A Book for Tests"], "title-type")] == "subtitle"
 

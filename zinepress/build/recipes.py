@@ -135,9 +135,9 @@ def epub(book: Book, prepared: Prepared) -> bytes:
     """Return the EPUB 3: chapters, cover, stylesheets and package (:mod:`zinepress.formats.epub`)."""
     from zinepress.formats.epub import render_epub
     from zinepress.render.templates import render_colophon, render_template
+    from zinepress.render.layers import template_file
     cover = render_template(book.root, "cover.svg.j2", context(book, prepared))
-    templates = Path(book.root) / "templates"
-    sheets = [("epub.css", (templates / "epub.css").read_bytes())] + [
+    sheets = [("epub.css", template_file(book.root, "epub.css").read_bytes())] + [
         (f"extra-{i}-{css.name}", css.read_bytes()) for i, css in enumerate(extra_css(book), 1)]
     return render_epub(book, list(prepared.ast), render_colophon(book, prepared.tools, "epub"),
                        cover, sheets, prepared.tools, prepared.epoch)
@@ -159,11 +159,13 @@ def printing(source: str, paper: str, book: Book, prepared: Prepared) -> bytes:
     from zinepress.formats.pdf import source_date_epoch
     from zinepress.impose.printing import render_printing_instructions
     from zinepress.impose.saddle import saddle_plan
+    from zinepress.render.layers import template_file
     plan = saddle_plan(pdffile.page_count(prepared.upstream[source]))
     with source_date_epoch(prepared.epoch):
         return render_printing_instructions(plan, title=book.meta["title"], paper=paper,
                                             duplex="short-edge",
-                                            templates=Path(book.root) / "templates")
+                                            templates=template_file(
+                                                book.root, "printing.html.j2").parent)
 
 
 # -- the table ----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """``make a11y``: EPUB files in, Ace by DAISY's verdict on each out (exit 1 on any violation).
 
-Checks every EPUB in ``build/`` and the fixture books the tests build (the tiny book,
-and the tiny book with an image), each with Ace by DAISY, the accessibility checker
+Checks every EPUB in ``build/`` and every EPUB the tests build (they are run with
+``--keep-epubs``: the essay, the tiny book with an image, the French book), each with
+Ace by DAISY, the accessibility checker
 that libraries and audits use. Ace runs axe-core in a real browser, so it is not part
 of ``make test``; the Makefile installs it (npm) and Debian's chromium first.
 
@@ -20,7 +21,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "tiny"
 
 
 def violations(report: dict) -> list[str]:
@@ -44,25 +44,12 @@ def violations(report: dict) -> list[str]:
 
 
 def fixture_epubs(work: Path) -> list[Path]:
-    """Build the fixture books the tests build (tiny; tiny with an image); return their EPUBs."""
-    from PIL import Image
-
-    from zinepress.build.builder import Build
-    from zinepress.build.recipes import RECIPES
-    books = []
-    for name, with_image in (("tiny", False), ("tiny-image", True)):
-        root = work / name
-        shutil.copytree(FIXTURE / "source", root / "source")
-        shutil.copytree(ROOT / "templates", root / "templates")
-        if with_image:
-            (root / "source" / "images").mkdir()
-            Image.new("RGB", (60, 40), "#b3261e").save(root / "source" / "images" / "red.png")
-            chapter = root / "source" / "01-first.md"
-            chapter.write_text(chapter.read_text() + "\n![A red rectangle](images/red.png)\n")
-        build = Build(root, jobs=1)
-        build.run(["epub"])
-        books.append(RECIPES["epub"].path(build.book))
-    return books
+    """Run the tests that build EPUBs and return a copy of every EPUB they built."""
+    keep = work / "epubs"
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                    "tests/test_epub.py", "tests/test_livre.py", "-k", "epub and not epubcheck",
+                    "--keep-epubs", str(keep)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return sorted(keep.glob("*.epub"))
 
 
 def run_ace(ace: str, epub: Path, out: Path) -> dict:
@@ -87,8 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             report = run_ace(args.ace, epub, Path(tmp) / f"report-{i}")
             found = violations(report)
             missing = report.get("a11y-metadata", {}).get("missing", [])
-            label = epub.name if epub.parent == ROOT / "build" else \
-                f"{epub.name} (fixture {epub.parents[1].name})"
+            label = epub.name if epub.parent == ROOT / "build" else f"tests: {epub.name}"
             print(f"{label}: {len(found)} violations"
                   + (f" (metadata not given: {', '.join(missing)})" if missing else ""))
             for line in found:

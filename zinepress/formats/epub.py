@@ -24,9 +24,9 @@ from pathlib import Path
 from zinepress.check.rules import IMAGE_TYPES
 from zinepress.convert import pandoc as convert
 from zinepress.errors import ZineError
-from zinepress.render.language import language_table
-from zinepress.render.templates import TEMPLATES_DIR, book_context, labels, render_template
+from zinepress.render.templates import book_context, render_template, words
 from zinepress.source.load import Book
+from zinepress.source.metadata import people
 
 # epub:type -> the DPUB-ARIA role that must go with it (the W3C mapping, for the
 # types zinepress writes; titlepage, cover, footnotes and the *matter types have none).
@@ -35,6 +35,9 @@ ROLES = {
     "colophon": "doc-colophon", "toc": "doc-toc", "noteref": "doc-noteref",
     "footnote": "doc-footnote", "endnotes": "doc-endnotes",
 }
+# Who did what, as EPUB 3 writes it: (metadata field, element, MARC relator).
+PEOPLE_ROLES = (("author", "creator", "aut"), ("translator", "contributor", "trl"),
+                ("editor", "contributor", "edt"))
 # A chapter's role in metadata -> (epub:type of its section, the part of the book).
 SECTIONS = {
     "chapter": ("chapter", "bodymatter"),
@@ -81,9 +84,10 @@ def chapter_pages(book: Book, ast: list[list[dict]]) -> tuple[list[Page], Packag
     package = Package()
     parts: list[list[dict]] = []
     number = 1
-    for chapter_blocks in ast:
+    note_labels = convert.book_note_labels(book, ast)  # 1…N, or from 1 in each chapter
+    for chapter_blocks, labels in zip(ast, note_labels):
         shaped, number = convert.notes_for_epub(
-            convert.lang_for_xhtml(convert.mark_attributions(chapter_blocks)), number)
+            convert.lang_for_xhtml(convert.mark_attributions(chapter_blocks)), number, labels)
         shaped, package.images = convert.images_for_epub(shaped, package.images)
         parts.append(shaped)
     package.image_alts = image_alts(parts)
@@ -133,6 +137,19 @@ def accessibility(package: Package, summary: str | None) -> dict:
     }
 
 
+def people_meta(meta: dict) -> list[dict]:
+    """Return everyone the package names: element, MARC role, name and sort form.
+
+    >>> [p["element"] + ":" + p["role"] + ":" + p["file_as"] for p in people_meta(
+    ...     {"author": ["A B", {"name": "C D", "file-as": "D, C"}], "translator": "T"})]
+    ['creator:aut:A B', 'creator:aut:D, C', 'contributor:trl:T']
+    """
+    return [{"element": element, "role": role, "name": person["name"],
+             "file_as": person["file-as"]}
+            for field, element, role in PEOPLE_ROLES
+            for person in people(meta.get(field)) or []]
+
+
 def epub_date(value) -> str:
     """Return ``date`` as the book knows it: YYYY, YYYY-MM or YYYY-MM-DD, never padded.
 
@@ -158,7 +175,8 @@ def render_epub(book: Book, ast: list[list[dict]], colophon_html: str, cover_svg
                 stylesheets: list[tuple[str, bytes]], tools: dict[str, str],
                 epoch: int) -> bytes:
     """Return the EPUB's bytes: pages, package document, nav, NCX, cover and images."""
-    t = labels(book)
+    table = words(book)
+    t = dict(table.get("labels") or {})
     context = book_context(book, tools)
     modified = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     chapters, package = chapter_pages(book, ast)
@@ -176,9 +194,8 @@ def render_epub(book: Book, ast: list[list[dict]], colophon_html: str, cover_svg
         # year alone, is dcterms:created.
         "date": epub_date(book.meta["edition"]["date"]),
         "created": epub_date(book.meta["date"]),
-        "creator_file_as": book.meta.get("author-file-as") or book.meta["author"],
-        "title_file_as": file_as(book.meta["title"], language_table(
-            Path(book.root) / TEMPLATES_DIR, book.meta["lang"]).get("sort-articles") or []),
+        "people": people_meta(book.meta),
+        "title_file_as": file_as(book.meta["title"], table.get("sort-articles") or []),
         "a11y": accessibility(package, book.meta.get("accessibility-summary")),
         "images": [(name, IMAGE_TYPES[posixpath.splitext(name)[1]])
                    for name in package.images.values()],
