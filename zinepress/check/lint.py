@@ -14,7 +14,7 @@ Codes (each finding prints as ``source/03-x.md:12: L203 space before ','``):
 - L202 a double space between words
 - L203 a space before , . ; : ! or ?
 - L204 a word hyphenated at a former line break that survived ("revo- lutionary")
-- L301 an italic phrase whose words are mostly not in the book language's dictionary:
+- L401 an italic phrase whose words are mostly not in the book language's dictionary:
   probably another language, to be marked ``[*…*]{lang=xx}`` so that hyphenation and
   text-to-speech use the right rules (a guess at ``xx`` comes from the dictionaries
   that know most of its words)
@@ -229,7 +229,7 @@ def best_guess(words: list[str], known_by_lang: dict[str, frozenset[str]],
 
 
 def lint_languages(book: Book) -> list[ZineError]:
-    """L301 italic phrases that look like another language and carry no ``lang``."""
+    """L401 italic phrases that look like another language and carry no ``lang``."""
     lang = book.meta["lang"].split("-")[0].lower()
     known = dictionary(lang)
     if known is None:
@@ -247,7 +247,7 @@ def lint_languages(book: Book) -> list[ZineError]:
                           if name != lang}
                 guess = best_guess(words, others, len(words) - len(unknown))
                 findings.append(ZineError(
-                    chapter.rel, line.number, "L301",
+                    chapter.rel, line.number, "L401",
                     f"italic '{phrase}' looks like {guess or 'another language'}, not {lang}",
                     hint=f"mark its language: [*{phrase}*]{{lang={guess or 'xx'}}}"))
     return findings
