@@ -438,24 +438,27 @@ def test_same_input_gives_identical_bytes(tmp_path):
 
 @pytest.fixture(scope="module")
 def font_heavy_pdf(tmp_path_factory) -> Path:
-    """A 40-page A5 PDF typeset by WeasyPrint with three embedded fonts."""
-    import weasyprint
+    """A 40-page A5 PDF typeset by WeasyPrint with three embedded fonts (the bundled ones,
+    so the file is the same on any machine)."""
+    from zinepress.formats.pdf import render_pdf
 
+    root = Path(__file__).resolve().parents[1]
     words = (
         "The quick brown fox jumps over the lazy dog; zines travel hand to hand. "
         "Ça, déjà vu: «Æsop’s fables», naïve façade, Øresund 1234567890 — ¿qué? "
     )
     body = "".join(
         f"<h1>Chapter {n}</h1><p>{words * 20}</p><p><em>{words * 8}</em></p>"
-        f"<p style='font-family: DejaVu Sans Mono'>{words * 5}</p>"
+        f"<p style='font-family: monospace'>{words * 5}</p>"
         for n in range(1, 21)
     )
     html = (
-        "<style>@page { size: A5; margin: 15mm } body { font-family: DejaVu Serif; font-size: 10pt }"
-        " h1 { break-before: page }</style>" + body
+        '<style>@import url("fonts/fonts.css"); @page { size: A5; margin: 15mm }'
+        ' body { font-family: "EB Garamond"; font-size: 10pt } h1 { break-before: page }</style>'
+        + body
     )
     path = tmp_path_factory.mktemp("heavy") / "heavy.pdf"
-    weasyprint.HTML(string=html).write_pdf(path)
+    path.write_bytes(render_pdf(html, root, root / "templates", "test"))
     return path
 
 

@@ -7,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import weasyprint
 from fontTools.ttLib import TTFont
+from weasyprint.text.fonts import FontConfiguration
 
 ROOT = Path(__file__).resolve().parents[1]
 FONTS = ROOT / "templates" / "fonts"
@@ -196,7 +198,7 @@ def test_check_lists_the_character_and_strict_makes_it_fatal(tiny, capsys):
 def test_generic_and_unknown_families_fall_to_the_bundled_faces():
     """No installed font exists for the layout, so CSS's generic families are ours too:
     serif, sans-serif and any family no rule declares are EB Garamond, monospace is
-    Source Code Pro (templates/fonts/fonts.conf)."""
+    Source Code Pro (templates/fonts/fonts.conf), whatever else the process has done."""
     import io
 
     import pypdf
@@ -205,6 +207,10 @@ def test_generic_and_unknown_families_fall_to_the_bundled_faces():
     families = ("serif", "sans-serif", "Georgia", "monospace")
     html = '<link rel="stylesheet" href="print.css">' + "".join(
         f'<p style="font-family: {family}">{family}</p>' for family in families)
+    # An ordinary render first, as another library in the same process might: it makes
+    # the system's configuration fontconfig's current one, whose rules Pango applies.
+    weasyprint.HTML(string="<p style='font-family: serif'>x</p>").render(
+        font_config=FontConfiguration())
     data = render_pdf(html, ROOT, ROOT / "templates", "test")
     drawn_with = {}
 

@@ -15,6 +15,9 @@ bytes from one machine to the next.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import functools
 import logging
 import os
 import re
@@ -96,12 +99,37 @@ def project_fonts(root: Path | None = None) -> FontConfiguration:
             config.write_text(EMPTY_FONTCONFIG, encoding="utf-8")
         os.environ["FONTCONFIG_FILE"] = str(config)
         try:
-            return FontConfiguration()
+            fonts = FontConfiguration()
+            make_current(fonts)
+            return fonts
         finally:
             if saved is None:
                 del os.environ["FONTCONFIG_FILE"]
             else:
                 os.environ["FONTCONFIG_FILE"] = saved
+
+
+def make_current(fonts: FontConfiguration) -> None:
+    """Make ``fonts``' fontconfig configuration the process's current one.
+
+    Pango's FreeType font map applies the *current* configuration's substitution rules
+    (aliases such as ``serif``), not the one it was given: once anything in the process
+    had loaded the system's configuration, ours lost its aliases and the machine's rules
+    came back. fontconfig's own call, by address, as WeasyPrint's bindings lack it.
+    """
+    from weasyprint.text.ffi import ffi
+    address = int(ffi.cast("uintptr_t", fonts._config))
+    _fontconfig().FcConfigSetCurrent(ctypes.c_void_p(address))
+
+
+@functools.lru_cache(maxsize=1)
+def _fontconfig() -> ctypes.CDLL:
+    for name in ("libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconfig-1.dll"):
+        try:
+            return ctypes.CDLL(name)
+        except OSError:
+            continue
+    return ctypes.CDLL(ctypes.util.find_library("fontconfig"))
 
 
 def subset_with_fonttools() -> None:
