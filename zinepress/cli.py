@@ -1,7 +1,8 @@
 """Command line: parse arguments, run one command, turn a ZineError into one line.
 
 ``zinepress build [pdf|epub|colophon|zine|all]``, ``zinepress check``,
-``zinepress impose IN.pdf -o OUT.pdf``. ``python build.py`` is the same command line.
+``zinepress impose IN.pdf -o OUT.pdf``, ``zinepress import TEXT.muse DIR``.
+``python build.py`` is the same command line.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ def parser() -> argparse.ArgumentParser:
                         help="paper thickness for creep compensation, e.g. 0.1mm")
     impose.add_argument("--marks", action="store_true", help="draw fold and crop marks")
     impose.add_argument("--duplex", choices=["short-edge", "manual"], default="short-edge")
+    imp = sub.add_parser("import", help="make a new project from a Muse (.muse) text")
+    imp.add_argument("muse", type=Path, metavar="TEXT.muse")
+    imp.add_argument("dest", type=Path, metavar="DIR", help="the new project folder")
     return top
 
 
@@ -107,6 +111,14 @@ def run(args: argparse.Namespace) -> int:
                              signature_sheets=args.signature, gathering=args.gathering,
                              creep_mm=args.creep, marks=args.marks, duplex=args.duplex)
         log.info("imposed %s -> %s (%s)", args.input, args.output, result)
+        return 0
+    if args.command == "import":
+        from zinepress.library.importer import import_muse
+        imported = import_muse(args.muse, args.dest)
+        for line in imported.report:
+            print(line)
+        log.info("imported %s -> %s: %d chapters, %d constructs not carried over (listed above)",
+                 args.muse, args.dest, len(imported.conversion.chapters), len(imported.report))
         return 0
     raise AssertionError(args.command)
 
