@@ -49,6 +49,7 @@ _SPACE_BEFORE = re.compile(r"(?<=\S)[ \t]+([,.;:!?])(?!\.)(?=\s|$)")
 _BROKEN_WORD = re.compile(r"(?<![\w-])([^\W\d_]+)- (?!(?:and|or|nor|to|&)\b)([^\W\d_]+)")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _AUTOLINK = re.compile(r"<[a-zA-Z][\w+.-]*:[^\s>]*>")
+_ATTRIBUTES = re.compile(r"\s*\{[^{}]*\}")
 
 
 def lint_book(book: Book) -> list[ZineError]:
@@ -59,8 +60,14 @@ def lint_book(book: Book) -> list[ZineError]:
 
 
 def _prose(line: Line) -> str:
-    """Return the line with code spans and autolinks (URLs hold no prose) as one word."""
-    return _AUTOLINK.sub("url", _CODE_SPAN.sub("code", line.text))
+    """Return the line with code spans and autolinks (URLs hold no prose) as one word.
+
+    Attributes (``{short-title="…"}``, ``{lang="fr"}``) are not prose either, and the
+    padding that aligns table columns, code and verse indentation (lines that start
+    with a space or ``|``) is layout, not a double space.
+    """
+    text = _ATTRIBUTES.sub(" attr", _AUTOLINK.sub("url", _CODE_SPAN.sub("code", line.text)))
+    return re.sub(r"\s{2,}", " ", text) if text[:1] in (" ", "|") else text
 
 
 def citations(book: Book, known: set[str] = frozenset()) -> list[tuple[Line, str, str]]:

@@ -121,7 +121,8 @@ def check_heading(chapter: Chapter) -> list[ZineError]:
         errors.append(ZineError(chapter.rel, before.number, "Z109",
                                 "text before the chapter's '# Title' heading",
                                 hint="a chapter file starts with its heading"))
-    title = _ATX_H1.match(first.text).group(1)
+    # A heading's Markdown escapes (``\[1\]``) are not part of the title it shows.
+    title = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", _ATX_H1.match(first.text).group(1))
     if title != chapter.title:
         errors.append(ZineError(chapter.rel, first.number, "Z104",
                                 f"heading '{title}' differs from metadata title '{chapter.title}'"))
@@ -297,11 +298,18 @@ def _check_resource(book: Book, target: str, shown: str, line: int | None,
 
 
 def fidelity_errors(root: Path) -> list[ZineError]:
-    """Return one error per word lost or added against the seed copy (none without a seed)."""
+    """Return one error per word lost or added against the seed copy (none without a seed).
+
+    The seed is the essay's text extraction, or the ``.muse`` an imported text came from.
+    """
+    from zinepress.library import musewords
     from zinepress.source import fidelity
-    if not (Path(root) / fidelity.SEED_PATH).is_file():
+    if musewords.muse_seed(Path(root)) is not None:
+        report = musewords.check_muse_fidelity(Path(root))
+    elif (Path(root) / fidelity.SEED_PATH).is_file():
+        report = fidelity.check_fidelity(Path(root))
+    else:
         return []
-    report = fidelity.check_fidelity(Path(root))
     errors = []
     for code, side, findings in (("Z610", "missing", report.missing),
                                  ("Z611", "extra", report.extra)):
