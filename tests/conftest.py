@@ -42,3 +42,17 @@ def essay(tmp_path_factory) -> dict[str, Path]:
 def essay_book():
     from zinepress.source.load import load_book
     return load_book(ROOT)
+
+
+MUSE_FIXTURES = FIXTURES / "muse"
+
+
+@pytest.fixture(scope="session")
+def imported(tmp_path_factory) -> dict[str, Path]:
+    """Import the three Muse fixtures once per session; map file stem -> project root."""
+    import datetime as dt
+
+    from zinepress.library.importer import import_muse
+    base = tmp_path_factory.mktemp("imported")
+    return {muse.stem: import_muse(muse, base / muse.stem, today=dt.date(2026, 11, 25)).root
+            for muse in sorted(MUSE_FIXTURES.glob("*.muse"))}

@@ -174,7 +174,7 @@ def _text_line(result: Scan, i: int, fixed: list[str], prepared: Prepared,
         kind = tag[1] if not tag[1].startswith("[") else f"lang={tag[1][1:-1]}"
         return block_sentinel(kind, where) if tag[0] == "open" else ["", BLOCK_CLOSE, ""]
     if _FOOTER_ROW.search(raw):
-        prepared.losses.append(Loss(where, raw.strip(), "table footer row: becomes the "
+        prepared.losses.append(Loss(where, " ".join(raw.split()), "table footer row: becomes the "
                                     "table's last row (Markdown tables have no footer)"))
     if i in heads and heads[i].short is not None:
         head = heads[i]
