@@ -169,8 +169,8 @@ class MuseWords:
 def inline_words(line: str) -> str:
     """Return a Muse line with inline markup taken away (emphasis asterisks kept).
 
-    >>> inline_words("a <em>b</em> =c= [[http://x.org][link text]] <[it]>d</[it]>~~e")
-    'a *b* c link text d e'
+    >>> inline_words("a <em>b</em> =c= [[http://x.org][link text]] <[it]>d</[it]>~~e").split()
+    ['a', '*b*', 'c', 'link', 'text', 'd', 'e']
     """
     def link(match: re.Match) -> str:
         target, text = match.group(1), match.group(2)
