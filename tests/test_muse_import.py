@@ -18,7 +18,8 @@ import yaml
 from conftest import MUSE_FIXTURES, ROOT
 from zinepress import cli
 from zinepress.check.lint import lint_book
-from zinepress.check.rules import check_book, fidelity_errors
+from zinepress.check.rules import check_book
+from zinepress.check.run import fidelity_errors
 from zinepress.convert.pandoc import run_pandoc
 from zinepress.library.musewords import check_muse_fidelity
 from zinepress.source.load import load_book

@@ -7,7 +7,9 @@ never reaches the network and never reads outside the project.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -17,11 +19,6 @@ from weasyprint.formatting_structure.boxes import LineBox
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from zinepress.errors import ZineError
-
-PAGE_SIZES = {
-    "a5": "148mm 210mm",
-    "half-letter": "5.5in 8.5in",
-}
 
 
 class RefusedResource(FatalURLFetchingError):
@@ -58,7 +55,29 @@ def quiet_weasyprint() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
-def render_pdf(html: str, root: Path, base_dir: Path, source: str) -> bytes:
+@contextlib.contextmanager
+def source_date_epoch(epoch: int | None):
+    """Set ``SOURCE_DATE_EPOCH`` while the PDF is written, then put it back.
+
+    fontTools stamps the subset fonts it embeds with this time; reading it from the
+    environment is its only interface.
+    """
+    if epoch is None:
+        yield
+        return
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def render_pdf(html: str, root: Path, base_dir: Path, source: str,
+               epoch: int | None = None) -> bytes:
     """Return the PDF bytes of ``html``; relative URLs resolve against ``base_dir``.
 
     Each footnote must sit on the page of its call. WeasyPrint sometimes pushes a note
@@ -80,7 +99,8 @@ def render_pdf(html: str, root: Path, base_dir: Path, source: str) -> bytes:
             if not culprits - relaxed - {None}:
                 break
             relaxed |= culprits - {None}
-        return document.write_pdf(pdf_identifier=True)
+        with source_date_epoch(epoch):
+            return document.write_pdf(pdf_identifier=True)
     except FatalURLFetchingError:
         raise ZineError(source, None, "Z305",
                         f"refused to load {fetcher.refused[-1] if fetcher.refused else 'a resource'}"
