@@ -1,7 +1,8 @@
 """Command line: parse arguments, run one command, turn a ZineError into one line.
 
 ``zinepress build [pdf|epub|colophon|zine|all]``, ``zinepress check``,
-``zinepress impose IN.pdf -o OUT.pdf``, ``zinepress import TEXT.muse DIR``.
+``zinepress impose IN.pdf -o OUT.pdf``, ``zinepress import TEXT.muse DIR``,
+``zinepress catalog DIR… -o SITE/``.
 ``python build.py`` is the same command line.
 """
 
@@ -47,6 +48,14 @@ def parser() -> argparse.ArgumentParser:
                         help="paper thickness for creep compensation, e.g. 0.1mm")
     impose.add_argument("--marks", action="store_true", help="draw fold and crop marks")
     impose.add_argument("--duplex", choices=["short-edge", "manual"], default="short-edge")
+    catalog = sub.add_parser("catalog", help="build many projects and write a catalogue site "
+                                             "with OPDS feeds")
+    catalog.add_argument("projects", nargs="+", type=Path, metavar="DIR")
+    catalog.add_argument("-o", "--output", type=Path, required=True, metavar="SITE")
+    catalog.add_argument("-j", "--jobs", type=positive_int, default=None,
+                         help="outputs rendered at once, across all projects (default: cores)")
+    catalog.add_argument("--lang", default="en", help="language of the catalogue's own words")
+
     imp = sub.add_parser("import", help="make a new project from a Muse (.muse) text")
     imp.add_argument("muse", type=Path, metavar="TEXT.muse")
     imp.add_argument("dest", type=Path, metavar="DIR", help="the new project folder")
@@ -111,6 +120,10 @@ def run(args: argparse.Namespace) -> int:
                              signature_sheets=args.signature, gathering=args.gathering,
                              creep_mm=args.creep, marks=args.marks, duplex=args.duplex)
         log.info("imposed %s -> %s (%s)", args.input, args.output, result)
+        return 0
+    if args.command == "catalog":
+        from zinepress.library.catalog import make_catalog
+        make_catalog(args.projects, args.output, jobs=args.jobs, lang=args.lang)
         return 0
     if args.command == "import":
         from zinepress.library.importer import import_muse

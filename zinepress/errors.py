@@ -71,6 +71,8 @@ CODES: dict[str, str] = {
     "Z701": "a Muse text to import has no #title",
     "Z702": "a Muse text to import cannot be read or is not UTF-8",
     "Z703": "the folder to import into exists and is not empty",
+    "Z710": "a folder given to the catalogue is not a zinepress project",
+    "Z711": "two texts of one catalogue have the same slug",
     "Z900": "an unknown output name",
     "L101": "a reference entry that no citation uses",
     "L102": "a citation with no reference entry",

@@ -171,6 +171,21 @@ def printing(source: str, paper: str, book: Book, prepared: Prepared) -> bytes:
                                             templates=Path(book.root) / "templates")
 
 
+def cover_png(book: Book, prepared: Prepared) -> bytes:
+    """Return the cover (the SVG the EPUB shows) as a PNG, for catalogues and OPDS."""
+    from zinepress.formats import image
+    from zinepress.render.templates import render_template
+    svg = render_template(book.root, "cover.svg.j2", context(book, prepared))
+    pdf = image.cover_pdf(svg, book.root, book.meta["lang"], book.meta["title"], prepared.epoch)
+    return image.pdf_to_png(pdf, image.COVER_WIDTH_PX)
+
+
+def cover_thumbnail(book: Book, prepared: Prepared) -> bytes:
+    """Return the cover PNG made smaller, as a JPEG thumbnail."""
+    from zinepress.formats import image
+    return image.png_to_jpeg(prepared.upstream["cover"], image.THUMBNAIL_WIDTH_PX)
+
+
 # -- the table ----------------------------------------------------------------------
 
 P = functools.partial
@@ -198,6 +213,11 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
     Recipe("printing", "{slug}-printing.pdf", P(printing, "pdf", "a4"),
            ("source/metadata.yaml", "templates/printing.*") + SHARED, after=("pdf",),
            pages_only=True, help="printing instructions"),
+    Recipe("cover", "{slug}-cover.png", cover_png,
+           ("source/metadata.yaml", "templates/cover.svg.j2", "templates/cover-image.html.j2")
+           + SHARED, help="the cover as a PNG, 600 px wide (catalogue, OPDS)"),
+    Recipe("cover-thumbnail", "{slug}-cover-thumbnail.jpg", cover_thumbnail, after=("cover",),
+           help="the cover as a JPEG, 200 px wide (catalogue list, OPDS thumbnail)"),
 )}
 GROUPS = {
     "all": tuple(RECIPES),
