@@ -78,7 +78,7 @@ def rows(base: Path) -> list[tuple[str, float, float, str]]:
     for count in SIZES:
         projects = library(base / f"lib-{count}", count)
         site = base / f"site-{count}"
-        args = [str(ROOT / "build.py"), "-q", "catalog", *map(str, projects), "-o", str(site)]
+        args = [sys.executable, str(ROOT / "build.py"), "-q", "catalog", *map(str, projects), "-o", str(site)]
         clean = measure(args)
         noop = measure(args)
         out.append((f"catalogue of {count} texts, clean", *clean,
