@@ -55,6 +55,8 @@ def parser() -> argparse.ArgumentParser:
     catalog.add_argument("-j", "--jobs", type=positive_int, default=None,
                          help="outputs rendered at once, across all projects (default: cores)")
     catalog.add_argument("--lang", default="en", help="language of the catalogue's own words")
+    catalog.add_argument("--title", default=None,
+                         help="the catalogue's name (default: the language table's)")
 
     imp = sub.add_parser("import", help="make a new project from a Muse (.muse) text")
     imp.add_argument("muse", type=Path, metavar="TEXT.muse")
@@ -123,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "catalog":
         from zinepress.library.catalog import make_catalog
-        make_catalog(args.projects, args.output, jobs=args.jobs, lang=args.lang)
+        make_catalog(args.projects, args.output, jobs=args.jobs, lang=args.lang,
+                     title=args.title)
         return 0
     if args.command == "import":
         from zinepress.library.importer import import_muse

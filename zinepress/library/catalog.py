@@ -142,7 +142,8 @@ def pages(entries: list[Entry], words: dict, lang: str, templates: Path) -> dict
 
 def make_catalog(roots: list[Path], site: Path, jobs: int | None = None, lang: str = "en",
                  templates: Path = PACKAGE_TEMPLATES,
-                 outputs: tuple[str, ...] = tuple(RECIPES)) -> CatalogResult:
+                 outputs: tuple[str, ...] = tuple(RECIPES), title: str | None = None
+                 ) -> CatalogResult:
     """Build ``outputs`` (default: all) of every project and write the catalogue into ``site``."""
     started = time.perf_counter()
     site = Path(site)
@@ -150,6 +151,7 @@ def make_catalog(roots: list[Path], site: Path, jobs: int | None = None, lang: s
     entries = sorted((entry_of(book) for book in shelf.books.values()),
                      key=lambda e: (e.sort_key, e.slug))
     words = language_table(templates, lang)["catalog"]
+    words = {**words, "title": title} if title else words
     generated = {path: text.encode("utf-8") for path, text in
                  pages(entries, words, lang, templates).items()}
     copies = {f"texts/{e.slug}/{f.name}": f for e in entries
