@@ -54,7 +54,8 @@ for fonts in (FontConfiguration(), project_fonts()):
 def render_paragraph(env: dict[str, str]) -> tuple[bytes, bytes]:
     """Return one paragraph's PDF with WeasyPrint's default font configuration, and with ours."""
     proc = subprocess.run([sys.executable, "-c", RENDER_ONE_PARAGRAPH, str(FONTS.parent) + "/"],
-                          env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+                          env={**os.environ, **env, "SOURCE_DATE_EPOCH": "1700000000"},
+                          capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     default, ours = proc.stdout.split()
     return bytes.fromhex(default), bytes.fromhex(ours)

@@ -203,7 +203,7 @@ def test_import_command_prints_the_loss_report(tmp_path):
 
 
 @pytest.mark.parametrize("case, code", [
-    ("not-utf8", "Z702"), ("no-title", "Z701"), ("dest-not-empty", "Z703"), ("missing", "Z702"),
+    ("not-utf8", "Z702"), ("no-title", "Z701"), ("dest-not-empty", "Z130"), ("missing", "Z702"),
 ])
 def test_bad_import_is_one_line_exit_2_and_writes_nothing(tmp_path, capsys, case, code):
     muse, dest = tmp_path / "t.muse", tmp_path / "out"

@@ -32,11 +32,11 @@ from zinepress.build.recipes import RECIPES
 from zinepress.library import opds
 from zinepress.library.shelf import Entry, entry_of, group, page_slug, shelve
 from zinepress.render.language import language_table
+from zinepress.render.layers import DEFAULT_TEMPLATES
 from zinepress.render.templates import render_template
 
 log = logging.getLogger("zinepress")
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 STATE_FILE = ".zinepress-catalog.json"
 STYLESHEET = "catalog/site.css"
 
@@ -83,7 +83,7 @@ def language_name(templates: Path, tag: str) -> str:
     """Return a language's name from its table (``English``), or the tag if there is none."""
     primary = tag.split("-")[0]
     if (templates / "lang" / f"{primary}.yaml").is_file():
-        return language_table(templates, primary).get("name", tag)
+        return language_table((templates,), primary).get("name", tag)
     return tag
 
 
@@ -141,7 +141,7 @@ def pages(entries: list[Entry], words: dict, lang: str, templates: Path) -> dict
 
 
 def make_catalog(roots: list[Path], site: Path, jobs: int | None = None, lang: str = "en",
-                 templates: Path = PACKAGE_TEMPLATES,
+                 templates: Path = DEFAULT_TEMPLATES,
                  outputs: tuple[str, ...] = tuple(RECIPES), title: str | None = None
                  ) -> CatalogResult:
     """Build ``outputs`` (default: all) of every project and write the catalogue into ``site``."""
@@ -150,7 +150,7 @@ def make_catalog(roots: list[Path], site: Path, jobs: int | None = None, lang: s
     shelf = shelve([Path(r) for r in roots], jobs, outputs)
     entries = sorted((entry_of(book) for book in shelf.books.values()),
                      key=lambda e: (e.sort_key, e.slug))
-    words = language_table(templates, lang)["catalog"]
+    words = language_table((templates,), lang)["catalog"]
     words = {**words, "title": title} if title else words
     generated = {path: text.encode("utf-8") for path, text in
                  pages(entries, words, lang, templates).items()}

@@ -1,33 +1,29 @@
 """Import stage: a ``.muse`` file in, a new zinepress project folder out.
 
 Reads the file (UTF-8; a BOM and CRLF are fine), converts it
-(:func:`~zinepress.library.muse.convert_muse`) and writes the project: chapters and
+(:func:`~zinepress.library.muse.convert_muse`) and writes the project with
+:func:`zinepress.source.scaffold.create_project`, as ``zinepress new`` does: chapters and
 ``metadata.yaml`` under ``source/``, the ``.muse`` byte for byte in ``source/original/``
-with the loss report beside it (``<name>.losses.txt``), images the text uses copied
-from beside the ``.muse`` into ``source/``, and the templates. Everything is written to
-a temporary folder next to the destination and renamed into place at the end, so an
-import that fails leaves nothing behind. The ``.muse`` is never modified.
+with the loss report beside it (``<name>.losses.txt``), and images the text uses, copied
+from beside the ``.muse`` into ``source/``. The project is staged and renamed into place,
+so an import that fails leaves nothing behind. The ``.muse`` is never modified.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
 
 from zinepress.errors import ZineError
 from zinepress.library import musescan
 from zinepress.library.muse import Conversion, convert_muse
 from zinepress.render.language import language_table
+from zinepress.render.layers import DEFAULT_TEMPLATES
+from zinepress.source.scaffold import NewChapter, create_project
 
 ORIGINAL_DIR = "source/original"
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
-PACKAGE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 @dataclass(frozen=True)
@@ -39,18 +35,14 @@ class Imported:
     report: list[str]
 
 
-class _Dumper(yaml.SafeDumper):
-    """YAML without anchors: each value written where it belongs."""
+@dataclass(frozen=True)
+class ImportedChapter(NewChapter):
+    """A chapter whose whole Markdown, heading line included, the import wrote."""
 
-    def ignore_aliases(self, data) -> bool:
-        return True
+    markdown: str = ""
 
-
-def metadata_yaml(meta: dict, muse_name: str) -> str:
-    """Return ``metadata.yaml``'s text, with a comment naming where it came from."""
-    body = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=88)
-    return (f"# Imported from original/{muse_name} by `zinepress import`. What the import could\n"
-            f"# not carry over is listed in original/{Path(muse_name).stem}.losses.txt.\n" + body)
+    def text(self) -> str:
+        return self.markdown
 
 
 def read_muse(path: Path) -> tuple[bytes, str]:
@@ -67,13 +59,6 @@ def read_muse(path: Path) -> tuple[bytes, str]:
                         hint="save it as UTF-8") from None
 
 
-def check_destination(dest: Path) -> None:
-    """Refuse a destination that exists and is not an empty folder."""
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        raise ZineError(dest, None, "Z703", "destination exists and is not an empty folder",
-                        hint="import into a new folder")
-
-
 def text_lang(text: str) -> str:
     """Return the ``#lang`` of a Muse text (Text::Amuse's default: en)."""
     directives, _ = musescan.split_header(musescan.normalise_lines(text))
@@ -82,44 +67,31 @@ def text_lang(text: str) -> str:
 
 
 def import_muse(muse: Path, dest: Path, today: dt.date | None = None,
-                templates: Path = PACKAGE_TEMPLATES) -> Imported:
+                templates: Path = DEFAULT_TEMPLATES) -> Imported:
     """Create the project ``dest`` from ``muse``; return what was made."""
     muse, dest = Path(muse), Path(dest)
     raw, text = read_muse(muse)
-    check_destination(dest)
-    words = language_table(templates, text_lang(text)).get("import") or \
-        language_table(templates, "en")["import"]
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise ZineError(str(dest), None, "Z130", "folder exists and is not empty",
+                        hint="import into a new folder")
+    folders = (Path(templates),)
+    words = language_table(folders, text_lang(text)).get("import") or \
+        language_table(folders, "en")["import"]
     present = frozenset(p.name for p in muse.parent.iterdir()
                         if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
     conversion = convert_muse(text, raw, words=words, today=today or dt.date.today(),
                               present=present, name=str(muse))
     report = [loss.format(f"{ORIGINAL_DIR}/{muse.name}") for loss in conversion.losses]
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".tmp-import-", dir=dest.parent) as tmp:
-        staged = Path(tmp) / "project"
-        write_project(staged, conversion, muse, raw, report, templates)
-        if dest.exists():
-            dest.rmdir()
-        os.replace(staged, dest)
-    return Imported(dest, conversion, report)
-
-
-def write_project(root: Path, conversion: Conversion, muse: Path, raw: bytes,
-                  report: list[str], templates: Path) -> None:
-    """Write the converted project under ``root`` (a fresh folder)."""
-    source = root / "source"
-    original = root / ORIGINAL_DIR
-    original.mkdir(parents=True)
-    (original / muse.name).write_bytes(raw)
-    (original / f"{muse.stem}.losses.txt").write_text(
-        "".join(line + "\n" for line in report), encoding="utf-8")
-    (source / "metadata.yaml").write_text(metadata_yaml(conversion.metadata, muse.name),
-                                          encoding="utf-8")
+    chapters = [ImportedChapter(ch.file, ch.title, "", markdown=ch.markdown)
+                for ch in conversion.chapters]
+    extra = {f"{ORIGINAL_DIR}/{muse.name}": raw,
+             f"{ORIGINAL_DIR}/{muse.stem}.losses.txt": "".join(f"{line}\n" for line in report).encode()}
     for chapter in conversion.chapters:
-        (source / chapter.file).write_text(chapter.markdown, encoding="utf-8")
         for name in images_used(chapter.markdown, muse.parent):
-            shutil.copyfile(muse.parent / name, source / name)
-    shutil.copytree(templates, root / "templates")
+            extra[f"source/{name}"] = (muse.parent / name).read_bytes()
+    meta = {k: v for k, v in conversion.metadata.items() if k != "chapters"}
+    create_project(dest, meta, chapters, extra_files=extra)
+    return Imported(dest, conversion, report)
 
 
 def images_used(markdown: str, folder: Path) -> list[str]:

@@ -38,6 +38,8 @@ WRITER = ("markdown-smart-raw_html-raw_tex-raw_attribute-tex_math_dollars"
 CHAPTER_END = "\ue0ff"
 NOTE_START = "\ue0fe"
 CALL_OPEN, CALL_CLOSE = "\ue010", "\ue011"
+# The Anarchist Library publishes its texts anti-copyright; a distro can change it after.
+LIBRARY_LICENSE = "anti-copyright"
 _H1 = re.compile(r"^#(?!#)\s*(.*?)\s*(\{[^}]*\})?\s*$")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -317,7 +319,7 @@ def base_metadata(fields: dict, words: dict, today: dt.date, losses: list[Loss])
             meta[key] = fields[key]
     meta.setdefault("author", words["anonymous"])
     meta.setdefault("lang", "en")
-    meta["rights"] = words["rights"]
+    meta["license"] = LIBRARY_LICENSE
     for key in ("description", "subject", "sort-title", "identifier"):
         if key in fields:
             meta[key] = fields[key]

@@ -136,6 +136,7 @@ def shelve(roots: list[Path], jobs: int | None = None,
 def entry_of(book: Book) -> Entry:
     """Return the catalogue entry of a built book (its manifest gives files and pages)."""
     from zinepress.formats.image import image_size
+    from zinepress.render.templates import people_names
     recorded = manifest.load(Path(book.root) / "build")
     meta = book.meta
 
@@ -145,11 +146,11 @@ def entry_of(book: Book) -> Entry:
                     recorded[output]["output"], path.stat().st_size)
 
     cover, thumbnail = file("cover"), file("cover-thumbnail")
-    author = meta["author"] if isinstance(meta["author"], str) else ", ".join(meta["author"])
-    authors = tuple(meta.get("sort-authors") or
-                    ([meta["author"]] if isinstance(meta["author"], str) else meta["author"]))
+    names = people_names(meta["author"])
+    authors = tuple(meta.get("sort-authors") or names)
     return Entry(
-        slug=book.slug, title=meta["title"], subtitle=meta.get("subtitle"), author=author,
+        slug=book.slug, title=meta["title"], subtitle=meta.get("subtitle"),
+        author=", ".join(names),
         authors=authors, sort_key=(meta.get("sort-title") or meta["title"]).casefold(),
         topics=tuple(meta.get("subject") or ()), lang=meta["lang"], issued=str(meta["date"]),
         updated=meta["edition"]["date"].isoformat(), description=meta.get("description"),
