@@ -246,7 +246,6 @@ def test_bad_catalogue_is_one_line_exit_2(tmp_path, capsys, imported, case, code
     else:
         twin = tmp_path / "twin"
         shutil.copytree(imported[KITCHEN] / "source", twin / "source")
-        shutil.copytree(imported[KITCHEN] / "templates", twin / "templates")
         projects = [imported[KITCHEN], twin]
     capsys.readouterr()
     assert cli.main(["-q", "catalog", *map(str, projects), "-o", str(tmp_path / "site")]) == 2
