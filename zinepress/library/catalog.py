@@ -68,6 +68,18 @@ def unique_slugs(names: list[str], folder: str) -> dict[tuple[str, str], str]:
     return out
 
 
+def plural(words: dict, key: str, n: int) -> str:
+    """Return the word for ``n`` of something: a table gives ``{one: …, other: …}``.
+
+    >>> plural({"count": {"one": "{n} text", "other": "{n} texts"}}, "count", 1)
+    '1 text'
+    """
+    forms = words[key]
+    if isinstance(forms, str):
+        return forms.format(n=n)
+    return forms["one" if n == 1 else "other"].format(n=n)
+
+
 def size_text(size: int, words: dict) -> str:
     """Return a file size for readers.
 
@@ -102,7 +114,7 @@ def entry_view(entry: Entry, slugs: dict, words: dict, base: str, templates: Pat
         "files": [{"href": folder + f.name, "type": f.media_type,
                    "label": words["files"][f.output], "size": size_text(f.size, words)}
                   for f in entry.files],
-        "pages": words["pages"].format(n=entry.pages) if entry.pages else None,
+        "pages": plural(words, "pages", entry.pages) if entry.pages else None,
     }
 
 
@@ -117,6 +129,7 @@ def pages(entries: list[Entry], words: dict, lang: str, templates: Path) -> dict
         base = "../" * path.count("/")
         return render_template(root, "catalog/page.html.j2", {
             "lang": lang, "words": words, "base": base, "heading": heading, "index": index,
+            "count": plural(words, "count", len(items)),
             "entries": [entry_view(e, slugs, words, base, templates) for e in items],
             "topics": [{"name": n, "count": len(v), "href": f"{base}topics/{slugs[('topics', n)]}.html"}
                        for n, v in topics.items()],

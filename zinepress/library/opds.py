@@ -95,8 +95,8 @@ def feeds(entries: list[Entry], topics: dict[str, list[Entry]],
     out = [
         Feed("opds/root", words["title"], navigation=[
             Nav(words["all-texts"], "opds/catalog", len(entries)),
-            Nav(words["by-topic"], "opds/topics", len(topics)),
-            Nav(words["by-author"], "opds/authors", len(authors))]),
+            Nav(words["by-topic"], "opds/topics", len(entries)),
+            Nav(words["by-author"], "opds/authors", len(entries))]),
         Feed("opds/catalog", words["all-texts"], entries=entries,
              facets=topic_navs + author_navs, up="opds/root"),
         Feed("opds/topics", words["by-topic"], navigation=topic_navs, up="opds/root"),
@@ -125,6 +125,7 @@ def xml_context(feed: Feed, all_entries: list[Entry], site_title: str, words: di
         "up": rel(feed.up + ".xml", here) if feed.up else None,
         "self_type": ATOM_NAVIGATION if feed.kind == "navigation" else ATOM_ACQUISITION,
         "navigation": [{"nav": n, "href": rel(n.target + ".xml", here), "id": feed_id(site_title, n.target),
+                        "count": count_words(words, n.count),
                         "type": ATOM_NAVIGATION if n.target in ("opds/topics", "opds/authors")
                         else ATOM_ACQUISITION} for n in feed.navigation],
         "facets": [{"nav": n, "href": rel(n.target + ".xml", here)} for n in feed.facets],
@@ -133,6 +134,12 @@ def xml_context(feed: Feed, all_entries: list[Entry], site_title: str, words: di
         "rels": {"open_access": OPEN_ACCESS, "image": IMAGE, "thumbnail": THUMBNAIL,
                  "facet": FACET},
     }
+
+
+def count_words(words: dict, n: int) -> str:
+    """Return "1 text" / "3 texts" from the language table's ``count``."""
+    forms = words["count"]
+    return forms.format(n=n) if isinstance(forms, str) else forms["one" if n == 1 else "other"].format(n=n)
 
 
 def entry_links(entry: Entry, here: str, words: dict) -> dict:
