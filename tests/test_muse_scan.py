@@ -12,7 +12,7 @@ names = st.sampled_from(["title", "author", "SORTtopics", "lang", "notes", "sour
 values = st.text(alphabet="abc XYZ,;.", min_size=1, max_size=20).map(str.strip).filter(bool)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(names, values), min_size=1, max_size=6, unique_by=lambda t: t[0]),
        st.lists(values, max_size=3))
 def test_header_is_every_directive_then_the_body(directives, body):
@@ -38,7 +38,7 @@ def documents(draw):
     return "\n".join(lines)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(documents())
 def test_every_body_is_called_once_or_kept_as_text_and_every_call_has_a_body(text):
     scan = musescan.scan(text)
@@ -83,7 +83,7 @@ def leaves(blocks):
     return out
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(sentinel_blocks())
 def test_sentinel_pairs_become_divs_and_keep_every_paragraph_in_order(blocks):
     result = museast.sentinel_divs(blocks)
