@@ -84,6 +84,8 @@ def rows(base: Path) -> list[tuple[str, float, float, str]]:
         out.append((f"catalogue of {count} texts, clean", *clean,
                     f"{count} × every output, {os.cpu_count()} workers"))
         out.append((f"catalogue of {count} texts, nothing changed", *noop, "manifests compared"))
+        for what, seconds, mb, _ in out[-2:]:     # progress: a 50-text run takes a while
+            print(f"{what}: {seconds:.2f} s, {mb:.0f} MB", file=sys.stderr, flush=True)
     return out
 
 
