@@ -155,7 +155,7 @@ def pages(entries: list[Entry], words: dict, lang: str, templates: Path) -> dict
 
 def make_catalog(roots: list[Path], site: Path, jobs: int | None = None, lang: str = "en",
                  templates: Path = DEFAULT_TEMPLATES,
-                 outputs: tuple[str, ...] = tuple(RECIPES), title: str | None = None
+                 outputs: tuple[str, ...] = ("all",), title: str | None = None
                  ) -> CatalogResult:
     """Build ``outputs`` (default: all) of every project and write the catalogue into ``site``."""
     started = time.perf_counter()

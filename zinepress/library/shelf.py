@@ -116,7 +116,7 @@ def _warm(_: int) -> int:
 
 
 def shelve(roots: list[Path], jobs: int | None = None,
-           outputs: tuple[str, ...] = tuple(RECIPES)) -> Shelf:
+           outputs: tuple[str, ...] = ("all",)) -> Shelf:
     """Check and build ``outputs`` of every project; return the books and what was rebuilt."""
     started = time.perf_counter()
     builds = load_books(roots)
