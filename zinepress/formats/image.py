@@ -45,16 +45,10 @@ def cover_pdf(svg: str, root: Path, lang: str, title: str, epoch: int) -> bytes:
 
 
 def pdf_to_png(pdf: bytes, width_px: int) -> bytes:
-    """Return the first page of a PDF as a PNG ``width_px`` wide."""
-    import pypdfium2 as pdfium
-    document = pdfium.PdfDocument(pdf)
-    try:
-        page = document[0]
-        image = page.render(scale=width_px / page.get_width()).to_pil().convert("RGB")
-    finally:
-        document.close()
+    """Return the first page of a PDF as a PNG ``width_px`` wide (PDFium, through ink.py)."""
+    from zinepress.formats.ink import first_page_image
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    first_page_image(pdf, width_px).save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 
