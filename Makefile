@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ZP     := $(BIN)/python build.py
 
-.PHONY: all upgrade build pdf pdf-letter pdf-large-print epub colophon zine check test bench preview a11y epub-look clean distclean
+.PHONY: browser-check all build pdf pdf-letter pdf-large-print epub colophon zine check test bench preview a11y epub-look clean distclean
 
 all: build
 
@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Deliberately move to the newest versions pyproject.toml allows: resolve them in a fresh
 # venv, write them to constraints.txt, reinstall. Review the diff, then rebuild and test.
+.PHONY: upgrade
 upgrade:
 	rm -rf .venv-upgrade
 	$(PYTHON) -m venv .venv-upgrade
@@ -76,3 +77,7 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis .cache
+
+# The catalogue in a real browser (Debian's chromium, headless): screenshots to look at.
+browser-check: $(STAMP)
+	$(BIN)/python -m zinepress.dev.browsercheck
