@@ -27,7 +27,9 @@ def test_every_declared_dependency_has_an_exact_pin():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = project["dependencies"] + project["optional-dependencies"]["test"]
     names = {canonical(re.match(r"[A-Za-z0-9._-]+", spec)[0]) for spec in declared}
-    assert names - set(pins()) == set()
+    assert names - set(pins()) == set(), (
+        "a new dependency needs its exact version in constraints.txt: `make upgrade`, or "
+        "add the line `pip freeze` prints for it and its own dependencies")
 
 
 def test_the_installed_packages_are_the_pinned_versions():
