@@ -380,3 +380,16 @@ def test_zip_starts_with_the_stored_mimetype(book):
     first = book.zip.infolist()[0]
     assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
     assert book.zip.read("mimetype") == b"application/epub+zip"
+
+
+def test_a_book_without_a_summary_gets_the_language_tables(tmp_path):
+    """Ace requires schema:accessibilitySummary; a book that gives none gets a general one."""
+    root = copy_project(tmp_path / "tiny", FIXTURES / "tiny" / "source")
+    meta = root / "source" / "metadata.yaml"
+    meta.write_text("\n".join(line for line in meta.read_text().split("\n")
+                              if not line.startswith("accessibility-summary:")))
+    build = Build(root, jobs=1)
+    build.run(["epub"])
+    props = Epub(TARGETS["epub"].path(build.book)).properties()
+    assert props["schema:accessibilitySummary"][0].startswith("A text in reading order")
+    assert props["dcterms:conformsTo"]

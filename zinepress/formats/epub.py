@@ -150,6 +150,12 @@ def people_meta(meta: dict) -> list[dict]:
             for person in people(meta.get(field)) or []]
 
 
+def default_summary(t: dict, package: Package) -> str:
+    """Return the accessibility summary from the language table, for a book without one."""
+    described = package.images and all(package.image_alts)
+    return " ".join([t["a11y-summary"]] + ([t["a11y-summary-images"]] if described else []))
+
+
 def epub_date(value) -> str:
     """Return ``date`` as the book knows it: YYYY, YYYY-MM or YYYY-MM-DD, never padded.
 
@@ -196,7 +202,8 @@ def render_epub(book: Book, ast: list[list[dict]], colophon_html: str, cover_svg
         "created": epub_date(book.meta["date"]),
         "people": people_meta(book.meta),
         "title_file_as": file_as(book.meta["title"], table.get("sort-articles") or []),
-        "a11y": accessibility(package, book.meta.get("accessibility-summary")),
+        "a11y": accessibility(package, book.meta.get("accessibility-summary")
+                              or default_summary(t, package)),
         "images": [(name, IMAGE_TYPES[posixpath.splitext(name)[1]])
                    for name in package.images.values()],
         "first_body": next((p for p in chapters if p.matter == "bodymatter"), chapters[0]),
