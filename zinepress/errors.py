@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "Z004": "a required metadata field is missing",
     "Z005": "a metadata field has the wrong type or value",
     "Z006": "a correction lacks a key or has an unknown kind",
+    "Z007": "a metadata key is given twice in one mapping",
     "Z008": "an unknown license (the message names the nearest known one)",
     "Z101": "a file cannot be read",
     "Z102": "a chapter is listed twice in the metadata",
@@ -48,6 +49,7 @@ CODES: dict[str, str] = {
     "Z303": "a resource is given as a URL",
     "Z304": "a resource file does not exist",
     "Z305": "the typesetter was refused a resource outside the project",
+    "Z306": "a font file named in the metadata is not a font",
     "Z401": "pandoc failed",
     "Z402": "a template does not compile",
     "Z403": "a template does not exist",
@@ -78,6 +80,7 @@ CODES: dict[str, str] = {
     "L202": "a double space between words",
     "L203": "a space before punctuation",
     "L204": "a word still split at a former line break",
+    "L301": "a character that no font of the project draws",
 }
 
 

@@ -73,6 +73,7 @@ class Recipe:
     after: tuple[str, ...] = ()  # outputs it is made from
     pages_only: bool = False    # of the outputs in ``after``, only their page count matters
     uses_css: bool = False      # the metadata's extra stylesheets apply
+    fonts: bool = False         # typeset with the project's fonts (the metadata's are inputs)
     help: str = ""
 
     def path(self, book: Book) -> Path:
@@ -91,16 +92,21 @@ def extra_css(book: Book) -> list[Path]:
     return [Path(book.root) / css for css in book.meta.get("css") or []]
 
 
+def extra_fonts(book: Book) -> list[Path]:
+    return [Path(book.root) / font for font in book.meta.get("fonts") or []]
+
+
 def print_html(book: Book, prepared: Prepared, page: Page, stylesheet: str | None = None) -> str:
     """Return the whole book as one HTML document for the typesetter."""
     from zinepress.convert.pandoc import print_chapters
+    from zinepress.formats.urls import project_url
     from zinepress.render.templates import render_colophon, render_template
     return render_template(book.root, "book.html.j2", {
         **context(book, prepared), "chapters": print_chapters(book, list(prepared.ast)),
         "colophon": render_colophon(book, prepared.tools, "print"),
         "page": {"name": page.name, "size": page.size},
         "edition_css": [stylesheet] if stylesheet else [],
-        "extra_css": [p.as_uri() for p in extra_css(book)]})
+        "extra_css": [project_url(book.root, p) for p in extra_css(book)]})
 
 
 def reading_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | None = None,
@@ -113,7 +119,7 @@ def reading_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | Non
     from zinepress.formats import pdf, pdffile
     html = print_html(book, prepared, PAGES[page], stylesheet)
     data = pdf.render_pdf(html, book.root, book.root / "templates", "templates/book.html.j2",
-                          prepared.epoch)
+                          prepared.epoch, fonts=extra_fonts(book))
     if back_cover:
         pdffile.warn_if_colophon_overflows(data, page)
     return data
@@ -128,7 +134,8 @@ def colophon_pdf(book: Book, prepared: Prepared) -> bytes:
         **context(book, prepared), "colophon": render_colophon(book, prepared.tools, "print"),
         "page": {"name": page.name, "size": page.size}})
     return pdf.render_pdf(html, book.root, book.root / "templates",
-                          "templates/colophon-page.html.j2", prepared.epoch)
+                          "templates/colophon-page.html.j2", prepared.epoch,
+                          fonts=extra_fonts(book))
 
 
 def epub(book: Book, prepared: Prepared) -> bytes:
@@ -178,12 +185,12 @@ def printing(source: str, paper: str, book: Book, prepared: Prepared) -> bytes:
 P = functools.partial
 RECIPES: dict[str, Recipe] = {r.name: r for r in (
     Recipe("pdf", "{slug}.pdf", P(reading_pdf, "a5"), PRINT, text=True, uses_css=True,
-           help="reading PDF, A5"),
+           fonts=True, help="reading PDF, A5"),
     Recipe("pdf-letter", "{slug}-half-letter.pdf", P(reading_pdf, "half-letter"), PRINT,
-           text=True, uses_css=True, help="reading PDF, half-letter"),
+           text=True, uses_css=True, fonts=True, help="reading PDF, half-letter"),
     Recipe("pdf-large-print", "{slug}-large-print.pdf",
            P(reading_pdf, "a4", stylesheet="large-print.css", back_cover=False),
-           PRINT + ("templates/large-print.css",), text=True, uses_css=True,
+           PRINT + ("templates/large-print.css",), text=True, uses_css=True, fonts=True,
            help="large-print reading PDF, A4, 17 pt"),
     Recipe("epub", "{slug}.epub", epub,
            TEXT + SHARED + ("templates/epub.css", "templates/cover.svg.j2",
@@ -192,7 +199,7 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
     Recipe("colophon", "{slug}-colophon.pdf", colophon_pdf,
            ("source/metadata.yaml", "templates/colophon.html.j2",
             "templates/colophon-page.html.j2", "templates/print.css") + SHARED,
-           help="the colophon alone, A5"),
+           fonts=True, help="the colophon alone, A5"),
     Recipe("zine-a4", "{slug}-zine-a4.pdf", P(zine, "pdf", "a4"), after=("pdf",),
            help="the A5 book imposed on A4"),
     Recipe("zine-letter", "{slug}-zine-letter.pdf", P(zine, "pdf-letter", "letter"),

@@ -76,6 +76,7 @@ def check_book(book: Book) -> list[ZineError]:
     errors += check_footnotes(book)
     errors += check_lacunae(book)
     errors += check_stylesheets(book)
+    errors += check_fonts(book)
     errors += check_templates(book)
     return errors
 
@@ -243,6 +244,25 @@ def check_stylesheets(book: Book) -> list[ZineError]:
         found = _check_resource(book, css, shown, lines.get(("css", i), lines.get(("css",))),
                                 "stylesheet")
         errors += found or _check_css_text(book, book.root / css, css)
+    return errors
+
+
+def check_fonts(book: Book) -> list[ZineError]:
+    """Each ``fonts`` entry of the metadata must be a font file inside the project."""
+    from zinepress.formats.fonts import read_face
+    shown = f"{SOURCE_DIR}/{METADATA_FILE}"
+    _, lines = metadata.parse_yaml(book.metadata_text, Path(shown))
+    errors = []
+    for i, font in enumerate(book.meta.get("fonts") or []):
+        line = lines.get(("fonts", i), lines.get(("fonts",)))
+        found = _check_resource(book, font, shown, line, "font file", base=".")
+        if not found:
+            try:
+                read_face(book.root / font)
+            except ValueError as exc:
+                found = [ZineError(shown, line, "Z306", f"'{font}' is {exc}",
+                                   hint="give a .ttf, .otf, .woff or .woff2 file")]
+        errors += found
     return errors
 
 

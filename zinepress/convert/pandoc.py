@@ -28,6 +28,7 @@ from pathlib import Path
 import pypandoc
 
 from zinepress.errors import ZineError
+from zinepress.formats.urls import project_url
 from zinepress.source.load import Book
 
 READER = ("markdown-smart-raw_html-raw_tex-raw_attribute-tex_math_dollars"
@@ -67,8 +68,9 @@ def run_pandoc(text: str, to: str, fmt: str, extra: list[str] | None = None,
                           env={**os.environ, **(env or {})}, timeout=PANDOC_TIMEOUT_S,
                           cwd=cwd)
     if proc.returncode != 0:
-        raise ZineError(None, None, "Z401", "pandoc failed: "
-                        + proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1])
+        said = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ZineError(None, None, "Z401", "pandoc failed: " + (
+            said[-1] if said else f"exit status {proc.returncode}, no message"))
     return proc.stdout.decode("utf-8")
 
 
@@ -317,17 +319,19 @@ def notes_for_epub(blocks: list[dict], start: int,
 
 
 def images_from_source(blocks: list[dict], source_dir) -> list[dict]:
-    """Point image paths (written relative to ``source/``) at their files, as file URLs.
+    """Point image paths (written relative to ``source/``) at their files, as project URLs.
 
     The print HTML resolves relative URLs against ``templates/`` (fonts, CSS); images
-    live beside the chapters. ``check`` has already refused URLs and paths leaving the
+    live beside the chapters. A project URL is the same in every folder, so the PDF is
+    too (:mod:`zinepress.formats.urls`). ``check`` has already refused URLs and paths leaving the
     project, and WeasyPrint's fetcher refuses them again.
     """
     def visit(el):
         if el["t"] != "Image":
             return el
         attrs, alt, (target, title) = el["c"]
-        return {"t": "Image", "c": [attrs, alt, [(source_dir / target).resolve().as_uri(), title]]}
+        url = project_url(source_dir.parent, source_dir / target)
+        return {"t": "Image", "c": [attrs, alt, [url, title]]}
 
     return walk(blocks, visit)
 
