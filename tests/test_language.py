@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from pathlib import Path
 
 import pytest
 import yaml
 
-from zinepress.render.language import format_date, format_names, language_table
+from pdfread import page_texts
+from zinepress.render.language import format_date, format_names, language_table, warn_if_missing
 from zinepress.render.layers import DEFAULT_TEMPLATES
 from zinepress.source.licenses import LICENSE_IDS, LICENSES
 
@@ -60,15 +60,18 @@ def test_a_region_lays_over_its_language():
     assert language_table((DEFAULT_TEMPLATES,), "pt-BR")["labels"]["contents"] == "Sumário"
 
 
-def test_a_missing_language_falls_back_to_english_with_a_warning(caplog):
-    with caplog.at_level(logging.WARNING, logger="zinepress"):
-        logging.getLogger("zinepress").propagate = True
-        try:
-            table = language_table((DEFAULT_TEMPLATES,), "sv")
-        finally:
-            logging.getLogger("zinepress").propagate = False
-    assert table["labels"]["contents"] == "Contents"
-    assert "no table for language 'sv'" in caplog.text
+def test_a_missing_language_falls_back_to_english_with_one_warning(tmp_path, capsys):
+    from zinepress import cli
+    from zinepress.source.scaffold import new_project
+    assert language_table((DEFAULT_TEMPLATES,), "sv")["labels"]["contents"] == "Contents"
+    root = new_project(tmp_path / "sv", lang="sv")
+    capsys.readouterr()
+    assert cli.main(["--root", str(root), "build", "colophon"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("templates/lang/: no table for language 'sv'; printing English words") == 1
+    text = " ".join(page_texts(root / "build" / "sv-colophon.pdf"))
+    assert "Print\nit, copy it" in text or "Print it, copy it" in text
+    assert not warn_if_missing((DEFAULT_TEMPLATES,), "pt-BR")
 
 
 def test_a_project_table_changes_one_word(tmp_path):

@@ -69,6 +69,9 @@ def run_check(root: Path, strict: bool = False) -> int:
     errors = check_book(book) or fidelity_errors(book.root, book.meta)
     if errors:
         raise errors[0] if len(errors) == 1 else ZineErrors(errors)
+    from zinepress.render.language import warn_if_missing
+    from zinepress.render.layers import template_dirs
+    warn_if_missing(tuple(template_dirs(book.root)), book.meta["lang"])
     findings = lint_book(book) + missing_glyphs(book)
     if findings and strict:
         raise findings[0] if len(findings) == 1 else ZineErrors(findings)
