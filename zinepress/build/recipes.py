@@ -119,7 +119,7 @@ def reading_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | Non
     from zinepress.formats import pdf, pdffile
     html = print_html(book, prepared, PAGES[page], stylesheet)
     data = pdf.render_pdf(html, book.root, book.root / "templates", "templates/book.html.j2",
-                          prepared.epoch, fonts=extra_fonts(book))
+                          prepared.epoch, fonts=extra_fonts(book), tagged=True)
     if back_cover:
         pdffile.warn_if_colophon_overflows(data, page)
     return data
@@ -135,24 +135,19 @@ def colophon_pdf(book: Book, prepared: Prepared) -> bytes:
         "page": {"name": page.name, "size": page.size}})
     return pdf.render_pdf(html, book.root, book.root / "templates",
                           "templates/colophon-page.html.j2", prepared.epoch,
-                          fonts=extra_fonts(book))
+                          fonts=extra_fonts(book), tagged=True)
 
 
 def epub(book: Book, prepared: Prepared) -> bytes:
-    """Return the EPUB 3 (pandoc writes it to a temporary folder; the bytes come back)."""
-    from zinepress.formats import epub as epub_format
+    """Return the EPUB 3: chapters, cover, stylesheets and package (:mod:`zinepress.formats.epub`)."""
+    from zinepress.formats.epub import render_epub
     from zinepress.render.templates import render_colophon, render_template
-    blocks = epub_format.epub_blocks(book, list(prepared.ast),
-                                     render_colophon(book, prepared.tools, "epub"))
     from zinepress.render.layers import template_file
     cover = render_template(book.root, "cover.svg.j2", context(book, prepared))
-    with tempfile.TemporaryDirectory(prefix="zinepress-epub-") as tmp:
-        cover_path, out = Path(tmp) / "cover.svg", Path(tmp) / "book.epub"
-        cover_path.write_text(cover, encoding="utf-8")
-        epub_format.write_epub(book, blocks, out, cover_path,
-                               [template_file(book.root, "epub.css"), *extra_css(book)],
-                               prepared.epoch, Path(book.root) / "source")
-        return out.read_bytes()
+    sheets = [("epub.css", template_file(book.root, "epub.css").read_bytes())] + [
+        (f"extra-{i}-{css.name}", css.read_bytes()) for i, css in enumerate(extra_css(book), 1)]
+    return render_epub(book, list(prepared.ast), render_colophon(book, prepared.tools, "epub"),
+                       cover, sheets, prepared.tools, prepared.epoch)
 
 
 def zine(source: str, paper: str, book: Book, prepared: Prepared) -> bytes:
@@ -194,7 +189,7 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
            help="large-print reading PDF, A4, 17 pt"),
     Recipe("epub", "{slug}.epub", epub,
            TEXT + SHARED + ("templates/epub.css", "templates/cover.svg.j2",
-                            "templates/colophon.html.j2"),
+                            "templates/colophon.html.j2", "templates/epub/*"),
            text=True, uses_css=True, help="EPUB 3"),
     Recipe("colophon", "{slug}-colophon.pdf", colophon_pdf,
            ("source/metadata.yaml", "templates/colophon.html.j2",

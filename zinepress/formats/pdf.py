@@ -158,11 +158,15 @@ def base_url(root: Path, base_dir: Path) -> str:
 
 
 def render_pdf(html: str, root: Path, base_dir: Path, source: str,
-               epoch: int | None = None, fonts: list[Path] = ()) -> bytes:
+               epoch: int | None = None, fonts: list[Path] = (), tagged: bool = False) -> bytes:
     """Return the PDF bytes of ``html``; relative URLs resolve against ``base_dir``.
 
     ``fonts`` are font files (inside ``root``) offered to the layout besides those of
     the stylesheets: a character the other fonts lack is drawn with one of them.
+    ``tagged``: write the structure tree a screen reader follows (headings, paragraphs,
+    quotations, lists, links in reading order; the document language). Tags are made
+    when the PDF is written, after layout, so pages and note placement do not change.
+    They do not claim PDF/UA: WeasyPrint tags no language of parts and no notes as such.
 
     Each footnote must sit on the page of its call. WeasyPrint sometimes pushes a note
     to the next page to satisfy ``widows``/``orphans`` of the block at the page foot
@@ -188,7 +192,7 @@ def render_pdf(html: str, root: Path, base_dir: Path, source: str,
                 break
             relaxed |= culprits - {None}
         with source_date_epoch(epoch):
-            return document.write_pdf(pdf_identifier=True)
+            return document.write_pdf(pdf_identifier=True, pdf_tags=tagged)
     except FatalURLFetchingError:
         raise ZineError(source, None, "Z305",
                         f"refused to load {fetcher.refused[-1] if fetcher.refused else 'a resource'}"
