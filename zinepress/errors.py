@@ -14,7 +14,8 @@ from pathlib import Path
 EXIT_USER_ERROR = 2
 
 # code -> what it means. Z0 metadata, Z1 chapter files, Z2 footnotes, Z3 resources and
-# safety, Z4 pandoc and templates, Z5 imposition, Z6 fidelity, Z9 command line;
+# safety, Z4 pandoc and templates, Z5 imposition, Z6 fidelity, Z7 library (import,
+# catalogue), Z9 command line;
 # L lint findings (warnings unless ``check --strict``).
 CODES: dict[str, str] = {
     "Z000": "the metadata file source/metadata.yaml is missing",
@@ -57,7 +58,7 @@ CODES: dict[str, str] = {
     "Z404": "a template uses a value the build does not provide",
     "Z405": "an EPUB template writes markup that is not well-formed XML",
     "Z501": "the input is not a readable PDF",
-    "Z502": "the PDF is encrypted",
+    "Z502": "the PDF needs a password to open",
     "Z503": "the PDF has no pages",
     "Z504": "the PDF has more pages than the limit",
     "Z505": "the PDF's pages are of different sizes",
@@ -65,6 +66,12 @@ CODES: dict[str, str] = {
     "Z507": "an impossible gathering: sheets per signature or gathering kind",
     "Z508": "an impossible duplex mode or creep",
     "Z509": "the imposed PDF cannot be written there",
+    "Z510": "a separate cover is impossible: 4 pages or fewer",
+    "Z511": "the PDF has more pages than the layout holds (a mini-zine holds 8)",
+    "Z512": "creep would cut into a page's ink at the fold",
+    "Z513": "a printer margin outside 0 to 25 mm",
+    "Z514": "an imposition option the chosen layout does not use",
+    "Z515": "an unknown imposition layout",
     "Z601": "the original copy cannot be read",
     "Z602": "the fidelity check cannot read the metadata",
     "Z603": "the fidelity check cannot read a chapter",
@@ -75,6 +82,10 @@ CODES: dict[str, str] = {
     "Z610": "a word of the original is missing from source/",
     "Z611": "a word in source/ is not in the original",
     "Z612": "a correction does not match the original or its file",
+    "Z701": "a Muse text to import has no #title",
+    "Z702": "a Muse text to import cannot be read or is not UTF-8",
+    "Z710": "a folder given to the catalogue is not a zinepress project",
+    "Z711": "two texts of one catalogue have the same slug",
     "Z900": "an unknown output name",
     "L101": "a reference entry that no citation uses",
     "L102": "a citation with no reference entry",

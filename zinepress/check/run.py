@@ -26,19 +26,26 @@ log = logging.getLogger("zinepress")
 def fidelity_errors(root: Path, meta=None) -> list[ZineError]:
     """Return one error per word lost or added against the original copy.
 
-    A text with no original in ``source/original/`` skips the word-by-word step (and
-    says so); its corrections' ``to`` texts must still be found in their files.
+    The original is the one file in ``source/original/`` (with its table beside it),
+    or the ``.muse`` an imported text came from. A text with no original skips the
+    word-by-word step (and says so); its corrections' ``to`` texts must still be found
+    in their files.
     """
-    original = fidelity.find_original(Path(root))
-    if original is None:
-        log.info("fidelity: no original in %s/, the word-by-word check is skipped",
-                 fidelity.ORIGINAL_DIR.as_posix())
-        return [ZineError(fidelity.METADATA_PATH.as_posix(), None, "Z612", problem)
-                for problem in fidelity.unmatched_corrections(Path(root), dict(meta or {}))]
-    report = fidelity.check_fidelity(Path(root), original)
+    from zinepress.library import musewords
+    original = None
+    if musewords.muse_seed(Path(root)) is not None:
+        report = musewords.check_muse_fidelity(Path(root))
+    else:
+        original = fidelity.find_original(Path(root))
+        if original is None:
+            log.info("fidelity: no original in %s/, the word-by-word check is skipped",
+                     fidelity.ORIGINAL_DIR.as_posix())
+            return [ZineError(fidelity.METADATA_PATH.as_posix(), None, "Z612", problem)
+                    for problem in fidelity.unmatched_corrections(Path(root), dict(meta or {}))]
+        report = fidelity.check_fidelity(Path(root), original)
     if report.ok:
         log.info("fidelity: source/ holds every word of %s (%d words)",
-                 original.path.as_posix(), report.seed_tokens)
+                 report.seed or report.original, report.seed_tokens)
     errors = []
     for code, side, findings in (("Z610", "missing", report.missing),
                                  ("Z611", "extra", report.extra)):
@@ -47,7 +54,7 @@ def fidelity_errors(root: Path, meta=None) -> list[ZineError]:
             where, _, context = (contexts[0] if contexts else "").partition(": ")
             path, _, line = where.rpartition(":")
             if path == "seed":
-                path = original.path.as_posix()
+                path = report.seed or str(report.original)
             what = ("is in the seed copy but missing from source/" if side == "missing"
                     else "is in source/ but not in the seed copy")
             errors.append(ZineError(path or None, int(line) if line.isdigit() else None, code,

@@ -96,7 +96,9 @@ def main() -> int:
         seconds, note = latex_seconds(root)
         rows.append(("reading PDF via pandoc → LaTeX", seconds, note))
         pages = page_count(root)
-    report = format_report(rows, floor, pages)
+        from zinepress.dev import catalogbench
+        catalogue = catalogbench.report(Path(tmp))
+    report = format_report(rows, floor, pages) + catalogue
     print(report)
     (project / "BENCHMARKS.md").write_text(report, encoding="utf-8")
     return 0

@@ -181,6 +181,7 @@ class FidelityReport:
     seed_tokens: int = 0
     source_tokens: int = 0
     original: Path | None = None
+    seed: str = ""  # what the seed is called when it is not one file (an imported .muse)
 
     @property
     def ok(self) -> bool:
@@ -188,7 +189,7 @@ class FidelityReport:
 
     def format(self) -> str:
         """Return a readable report: one block per missing or extra word, with contexts."""
-        head = (f"fidelity: {self.seed_tokens} seed words ('seed:N' = line N of {self.original}), "
+        head = (f"fidelity: {self.seed_tokens} seed words ('seed:N' = line N of {self.seed or self.original}), "
                 f"{self.source_tokens} source words; "
                 f"{len(self.missing)} missing, {len(self.extra)} extra, "
                 f"{len(self.problems)} other problems")
@@ -216,6 +217,12 @@ def check_fidelity(root: Path, original: Original | None = None) -> FidelityRepo
     seed_tokens += [Token(LACUNA, f"{METADATA_PATH}: corrections (lacuna, {f})", (LACUNA,), 0)
                     for f in allowed_lacunae]
 
+    return compare_tokens(seed_tokens, source_tokens, report)
+
+
+def compare_tokens(seed_tokens: list[Token], source_tokens: list[Token],
+                   report: FidelityReport) -> FidelityReport:
+    """Fill ``report`` with every word the two sides hold a different number of times."""
     report.seed_tokens, report.source_tokens = len(seed_tokens), len(source_tokens)
     seed_count = Counter(t.text for t in seed_tokens)
     source_count = Counter(t.text for t in source_tokens)

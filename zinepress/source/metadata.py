@@ -59,6 +59,10 @@ FIELDS: tuple[Field, ...] = (
           "(default: the licence's); required when there is no license."),
     Field("description", "text", False, "A one-paragraph description for catalogues."),
     Field("subject", "texts", False, "Keywords, a list of strings."),
+    Field("sort-title", "text", False,
+          "The title as a catalogue sorts it, e.g. 'Conquest of Bread, The' (Muse #LISTtitle)."),
+    Field("sort-authors", "texts", False,
+          "Names a catalogue lists the text under (Muse #SORTauthors); default: the author."),
     Field("identifier", "text", True, "A fixed unique id (urn:uuid:…) for the EPUB."),
     Field("accessibility-summary", "text", False, "EPUB schema:accessibilitySummary."),
     Field("edition", "edition", True, "This edition: {number: N, date: YYYY-MM-DD}."),
@@ -73,6 +77,8 @@ FIELDS: tuple[Field, ...] = (
     Field("footnotes", "footnotes", False,
           "{numbering: book} numbers notes 1…N through the book (default); "
           "{numbering: chapter} starts again in every chapter."),
+    Field("zine", "zine", False,
+          "How the zines are imposed: {layout, signature, duplex, creep, margin, cover-separate}."),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 PEOPLE_KEYS = {"name", "file-as"}
@@ -207,6 +213,10 @@ def _check_value(field: Field, value: Any, lines, path: Path) -> list[ZineError]
         return _check_corrections(value, lines, path)
     if field.kind == "chapters":
         return _check_chapters(value, lines, path)
+    if field.kind == "zine":
+        from zinepress.impose.options import zine_problems
+        return [ZineError(path, lines.get(("zine", *at), line), "Z005", f"field 'zine': {problem}")
+                for at, problem in zine_problems(value)]
     raise AssertionError(field.kind)
 
 
