@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ZP     := $(BIN)/python build.py
 
-.PHONY: browser-check all build pdf pdf-letter pdf-large-print epub colophon zine check test bench preview a11y epub-look clean distclean
+.PHONY: browser-check all build pdf pdf-letter pdf-large-print epub colophon zine check new test bench preview a11y epub-look clean distclean
 
 all: build
 
@@ -39,6 +39,11 @@ pdf pdf-letter pdf-large-print epub colophon zine: $(STAMP)
 
 check: $(STAMP)
 	$(ZP) check
+
+# A new zine project elsewhere: make new DIR=~/my-zine
+new: $(STAMP)
+	@test -n "$(DIR)" || { echo "usage: make new DIR=path/to/new-zine" >&2; exit 2; }
+	$(ZP) new "$(DIR)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -120,17 +120,34 @@ def test_z602_fidelity_cannot_read_metadata(essay_copy):
     assert err.value.code == "Z602"
 
 
-def test_z604_z605_fidelity_tables_must_match_the_original(essay_copy, monkeypatch):
+def test_z604_z605_fidelity_tables_must_match_the_original(essay_copy):
     from zinepress.source import fidelity
-    monkeypatch.setattr(fidelity, "FURNITURE_LINES", (*fidelity.FURNITURE_LINES, "No such line"))
+    table = essay_copy / fidelity.find_original(essay_copy).table
+    text = table.read_text(encoding="utf-8")
+    table.write_text(text.replace("furniture:\n", "furniture:\n  - No such line\n"), encoding="utf-8")
     with pytest.raises(ZineError) as err:
         fidelity.check_fidelity(essay_copy)
-    assert err.value.code == "Z604"
-    monkeypatch.undo()
-    monkeypatch.setattr(fidelity, "SPLIT_WORDS", (*fidelity.SPLIT_WORDS, ("no-", "such")))
+    assert err.value.code == "Z604" and str(err.value.path).endswith(".yaml")
+    table.write_text(text.replace("split-words:\n", 'split-words:\n  - ["no-", "such"]\n'),
+                     encoding="utf-8")
     with pytest.raises(ZineError) as err:
         fidelity.check_fidelity(essay_copy)
     assert err.value.code == "Z605"
+
+
+def test_z606_z607_one_original_and_a_table_that_reads(essay_copy):
+    from zinepress.source import fidelity
+    folder = essay_copy / "source" / "original"
+    (folder / "another-copy.txt").write_text("words\n", encoding="utf-8")
+    with pytest.raises(ZineError) as err:
+        fidelity.find_original(essay_copy)
+    assert err.value.code == "Z606" and "another-copy.txt" in err.value.message
+    (folder / "another-copy.txt").unlink()
+    table = essay_copy / fidelity.find_original(essay_copy).table
+    table.write_text("furniture: [one]\nsplit-words: [[only-one]]\n", encoding="utf-8")
+    with pytest.raises(ZineError) as err:
+        fidelity.find_original(essay_copy)
+    assert err.value.code == "Z607"
 
 
 def test_z612_a_correction_that_matches_nothing_stops_check(essay_copy, capsys):

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from zinepress.errors import ZineError
-from zinepress.source.fidelity import LACUNA, SPLIT_WORDS, check_fidelity
+from zinepress.source.fidelity import LACUNA, check_fidelity, find_original
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,10 +128,21 @@ def test_split_word_must_be_joined(seed_project):
 
 
 def test_real_hyphens_are_not_joined():
-    joined = {head[:-1] + tail for head, tail in SPLIT_WORDS}
+    split_words = find_original(ROOT).split_words
+    joined = {head[:-1] + tail for head, tail in split_words}
     assert "concluded" in joined and "Movement" in joined
     assert not any("-" in word for word in joined)
-    assert all(head.endswith("-") and not tail.startswith("-") for head, tail in SPLIT_WORDS)
+    assert all(head.endswith("-") and not tail.startswith("-") for head, tail in split_words)
+
+
+def test_the_essays_tables_are_data_beside_its_original():
+    original = find_original(ROOT)
+    assert original.path.as_posix() == ("source/original/"
+                                        "the-anarchist-library-create-two-three-many-parties-of-autonomy.txt")
+    assert (ROOT / original.table).is_file() and len(original.furniture) == 16
+    assert original.metadata_fields == ("source", "notes")
+    code = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "zinepress").rglob("*.py"))
+    assert '"revo-"' not in code and '"Anti-Copyright"' not in code, "nothing of one text in code"
 
 
 def test_attribution_dash_depends_on_its_listed_correction(seed_project):
@@ -178,3 +189,55 @@ def test_missing_chapter_file_raises_z603(seed_project):
     with pytest.raises(ZineError) as err:
         check_fidelity(seed_project)
     assert err.value.code == "Z603"
+
+
+def small_project(root: Path, original: str | None, table: str | None = None) -> Path:
+    from zinepress.source.scaffold import NewChapter, create_project, default_metadata
+    meta = default_metadata("Un texte", lang="fr", identifier="urn:uuid:1")
+    create_project(root, meta, [NewChapter("01-un.md", "Un", "Bonjour le monde.")])
+    if original is not None:
+        (root / "source" / "original").mkdir()
+        (root / "source" / "original" / "texte.txt").write_text(original, encoding="utf-8")
+    if table is not None:
+        (root / "source" / "original" / "texte.yaml").write_text(table, encoding="utf-8")
+    return root
+
+
+def check(root: Path, capsys) -> tuple[int, str]:
+    from zinepress import cli
+    capsys.readouterr()
+    status = cli.main(["--root", str(root), "check"])
+    return status, capsys.readouterr().err
+
+
+def test_any_texts_original_is_compared_with_its_own_table(tmp_path, capsys):
+    root = small_project(tmp_path / "t", "TITRE\nUn\nBonjour le mon-\nde.\n",
+                         "furniture: [TITRE]\nsplit-words: [[mon-, de.]]\n")
+    status, err = check(root, capsys)
+    assert status == 0, err
+    assert "fidelity: source/ holds every word of source/original/texte.txt" in err
+    edit(root, "01-un.md", "Bonjour le monde.", "Bonjour la monde.")
+    status, err = check(root, capsys)
+    assert status == 2
+    assert "source/original/texte.txt:3: Z610 word 'le'" in err and " Z611 word 'la'" in err
+
+
+def test_a_text_without_an_original_skips_the_step_and_says_so(tmp_path, capsys):
+    root = small_project(tmp_path / "t", None)
+    status, err = check(root, capsys)
+    assert status == 0, err
+    assert "fidelity: no original in source/original/, the word-by-word check is skipped" in err
+
+
+def test_a_correction_found_nowhere_is_an_error(tmp_path, capsys):
+    """With an original, `from` must be in it; without one, `to` must be in its file."""
+    correction = ("corrections:\n  - {date: 2026-01-01, file: 01-un.md, kind: emendation,\n"
+                  "     change: x, reason: y, from: Bonjur, to: Bonsoir}\n")
+    for original in (None, "Un\nBonjour le monde.\n"):
+        root = small_project(tmp_path / str(bool(original)), original)
+        meta = root / "source" / "metadata.yaml"
+        meta.write_text(correction + meta.read_text(encoding="utf-8"), encoding="utf-8")
+        status, err = check(root, capsys)
+        assert status == 2 and " Z612 " in err, err
+        assert ("'from' text 'Bonjur' is not in the seed" if original
+                else "'to' text 'Bonsoir' is not in that file") in err

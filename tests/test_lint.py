@@ -161,3 +161,22 @@ def test_fidelity_failure_is_fatal_one_line_per_word(essay_copy, capsys):
     assert " Z610 word 'molar' is in the seed copy but missing from source/ (x1)" in lines[0]
     assert lines[1].startswith(f"source/03-the-party-as-fractal.md:{line}: Z611 word "
                                "'molecular-ish' is in source/ but not in the seed copy (x1)")
+
+
+def test_french_spacing_and_markdown_layout_are_no_findings(tmp_path):
+    """French sets a space before ; : ! ? by rule; Markdown pads tables, lists, definitions."""
+    from zinepress.source.scaffold import NewChapter, create_project, default_metadata
+    body = ("Une phrase : une autre ; encore ! vraiment ?\n\n"
+            "| Lieu      | Jour     |\n|-----------|----------|\n| Marché    | samedi   |\n\n"
+            "Fanzine\n:   Une petite publication.\n\n-   un point\n\n"
+            "Une faute , ici.\n")
+    root = create_project(tmp_path / "fr", default_metadata("Titre", lang="fr"),
+                          [NewChapter("01-un.md", "Un", body)])
+    found = [(f.code, f.message) for f in lint_book(load_book(root))]
+    assert found == [("L203", "space before ','")]
+    meta = root / "source" / "metadata.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("lang: fr", "lang: en"),
+                    encoding="utf-8")
+    assert {f.message for f in lint_book(load_book(root))} == {
+        "space before ','", "space before ':'", "space before ';'", "space before '!'",
+        "space before '?'"}

@@ -142,3 +142,10 @@ def test_project_templates_override_file_by_file(tmp_path):
         "colophon": "", "page": {"name": "a5", "size": "a5"}, "extra_css": [], "edition_css": [],
         "build_date": "2026-01-01"})
     assert "<h2>Sommaire</h2>" in html and "Table des matières" not in html
+
+
+def test_new_refuses_bad_metadata_before_writing(tmp_path):
+    with pytest.raises(ZineError) as caught:
+        scaffold.new_project(tmp_path / "z", license="CC-BY")
+    assert caught.value.code == "Z008" and "did you mean" in (caught.value.hint or "")
+    assert not (tmp_path / "z").exists()

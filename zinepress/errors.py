@@ -77,6 +77,8 @@ CODES: dict[str, str] = {
     "Z603": "the fidelity check cannot read a chapter",
     "Z604": "a furniture line of the fidelity table is not in the original",
     "Z605": "a split word of the fidelity table is not at a line end of the original",
+    "Z606": "source/original/ holds more than one original",
+    "Z607": "the original's table (source/original/NAME.yaml) does not read or has the wrong shape",
     "Z610": "a word of the original is missing from source/",
     "Z611": "a word in source/ is not in the original",
     "Z612": "a correction does not match the original or its file",

@@ -101,6 +101,9 @@ class Build:
         self.recorded: dict = {}
         self._ast: tuple | None = None
         self._glyphs_checked = False
+        from zinepress.render.language import warn_if_missing
+        from zinepress.render.layers import template_dirs
+        warn_if_missing(tuple(template_dirs(self.root)), self.book.meta["lang"])
         log.info("load and check: %d chapters ok (%.2f s)", len(self.book.chapters),
                  time.perf_counter() - started)
 

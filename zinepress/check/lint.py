@@ -12,7 +12,7 @@ Codes (each finding prints as ``source/03-x.md:12: L203 space before ','``):
   "(Author and Author YEAR)") with no entry in the references chapter
 - L201 a straight double quote (") in a text that otherwise uses curly ones
 - L202 a double space between words
-- L203 a space before , . ; : ! or ?
+- L203 a space before , . ; : ! or ? (in French only before , and .)
 - L204 a word hyphenated at a former line break that survived ("revo- lutionary")
 - L401 an italic phrase whose words are mostly not in the book language's dictionary:
   probably another language, to be marked ``[*…*]{lang=xx}`` so that hyphenation and
@@ -52,6 +52,10 @@ _ENTRY = re.compile(rf"^[“”\"‘’']?(?P<name>{_NAME})[^()]*?\((?P<year>{_Y
 _STRAIGHT = re.compile(r'"')
 _CURLY = re.compile(r"[“”]")
 _DOUBLE_SPACE = re.compile(r"(?<=\S)  +(?=\S)")
+# Markdown's own spacing at the start of a line: `:   definition`, `-   item`, `|   verse`.
+_BLOCK_MARKERS = re.compile(r"^\s*(?:(?:[:>|*+-]|\d{1,9}[.)])\s+)+")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")  # a pipe table's columns are padded with spaces
+FRENCH_SPACED = ";:!?"
 _SPACE_BEFORE = re.compile(r"(?<=\S)[ \t]+([,.;:!?])(?!\.)(?=\s|$)")
 # "revo- lutionary", "Marksist- Leninist"; "pre- and post-war" is a suspended hyphen.
 _BROKEN_WORD = re.compile(r"(?<![\w-])([^\W\d_]+)- (?!(?:and|or|nor|to|&)\b)([^\W\d_]+)")
@@ -164,16 +168,20 @@ def lint_typography(book: Book) -> list[ZineError]:
     lines = [line for chapter in book.chapters for line in text_lines(chapter)]
     curly = sum(len(_CURLY.findall(_typeset(line))) for line in lines)
     findings = []
+    # French sets a (thin) space before ; : ! ? by rule, so those spaces are no finding.
+    spaced = FRENCH_SPACED if str(book.meta.get("lang", "")).lower().startswith("fr") else ""
     for line in lines:
         text = _typeset(line)
         rel, number = line.chapter.rel, line.number
         if curly and _STRAIGHT.search(text):
             findings.append(ZineError(rel, number, "L201",
                                       "straight quote (\") where the text uses curly ones (“ ”)"))
-        if _DOUBLE_SPACE.search(text):
+        if not _TABLE_ROW.match(text) and _DOUBLE_SPACE.search(_BLOCK_MARKERS.sub("", text)):
             findings.append(ZineError(rel, number, "L202", "double space"))
         for match in _SPACE_BEFORE.finditer(text):
-            findings.append(ZineError(rel, number, "L203", f"space before '{match.group(1)}'"))
+            if match.group(1) not in spaced:
+                findings.append(ZineError(rel, number, "L203",
+                                          f"space before '{match.group(1)}'"))
         for match in _BROKEN_WORD.finditer(text):
             findings.append(ZineError(rel, number, "L204",
                                       f"'{match.group(0)}' looks like a word hyphenated at a "

@@ -23,18 +23,29 @@ from zinepress.source.load import load_book
 log = logging.getLogger("zinepress")
 
 
-def fidelity_errors(root: Path) -> list[ZineError]:
-    """Return one error per word lost or added against the seed copy (none without a seed).
+def fidelity_errors(root: Path, meta=None) -> list[ZineError]:
+    """Return one error per word lost or added against the original copy.
 
-    The seed is the essay's text extraction, or the ``.muse`` an imported text came from.
+    The original is the one file in ``source/original/`` (with its table beside it),
+    or the ``.muse`` an imported text came from. A text with no original skips the
+    word-by-word step (and says so); its corrections' ``to`` texts must still be found
+    in their files.
     """
     from zinepress.library import musewords
+    original = None
     if musewords.muse_seed(Path(root)) is not None:
         report = musewords.check_muse_fidelity(Path(root))
-    elif (Path(root) / fidelity.SEED_PATH).is_file():
-        report = fidelity.check_fidelity(Path(root))
     else:
-        return []
+        original = fidelity.find_original(Path(root))
+        if original is None:
+            log.info("fidelity: no original in %s/, the word-by-word check is skipped",
+                     fidelity.ORIGINAL_DIR.as_posix())
+            return [ZineError(fidelity.METADATA_PATH.as_posix(), None, "Z612", problem)
+                    for problem in fidelity.unmatched_corrections(Path(root), dict(meta or {}))]
+        report = fidelity.check_fidelity(Path(root), original)
+    if report.ok:
+        log.info("fidelity: source/ holds every word of %s (%d words)",
+                 report.seed or report.original, report.seed_tokens)
     errors = []
     for code, side, findings in (("Z610", "missing", report.missing),
                                  ("Z611", "extra", report.extra)):
@@ -43,7 +54,7 @@ def fidelity_errors(root: Path) -> list[ZineError]:
             where, _, context = (contexts[0] if contexts else "").partition(": ")
             path, _, line = where.rpartition(":")
             if path == "seed":
-                path = fidelity.SEED_PATH.as_posix()
+                path = report.seed or str(report.original)
             what = ("is in the seed copy but missing from source/" if side == "missing"
                     else "is in source/ but not in the seed copy")
             errors.append(ZineError(path or None, int(line) if line.isdigit() else None, code,
@@ -62,9 +73,12 @@ def run_check(root: Path, strict: bool = False) -> int:
     """
     started = time.perf_counter()
     book = load_book(root)
-    errors = check_book(book) or fidelity_errors(book.root)
+    errors = check_book(book) or fidelity_errors(book.root, book.meta)
     if errors:
         raise errors[0] if len(errors) == 1 else ZineErrors(errors)
+    from zinepress.render.language import warn_if_missing
+    from zinepress.render.layers import template_dirs
+    warn_if_missing(tuple(template_dirs(book.root)), book.meta["lang"])
     findings = lint_book(book) + missing_glyphs(book)
     if findings and strict:
         raise findings[0] if len(findings) == 1 else ZineErrors(findings)

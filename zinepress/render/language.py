@@ -63,18 +63,28 @@ def language_table(folders: tuple[Path, ...], tag: str) -> dict:
     the defaults, as :func:`zinepress.render.layers.template_dirs` gives them).
     """
     table: dict = {}
-    found = set()
     for name in candidates(tag):
         for folder in reversed(folders):
             path = Path(folder) / LANG_DIR / f"{name}.yaml"
             if path.is_file():
                 table = merge(table, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-                found.add(name)
-    primary = tag.split("-")[0].lower()
-    if primary != BASE and primary not in {n.lower() for n in found}:
-        log.warning("templates/%s/: no table for language '%s'; printing English words",
-                    LANG_DIR, tag)
     return table
+
+
+def has_table(folders: tuple[Path, ...], tag: str) -> bool:
+    """Return True when a table exists for the language of ``tag`` (English always has one)."""
+    primary = tag.split("-")[0]
+    return primary.lower() == BASE or any(
+        (Path(folder) / LANG_DIR / f"{primary}.yaml").is_file() for folder in folders)
+
+
+def warn_if_missing(folders: tuple[Path, ...], tag: str) -> bool:
+    """Log one warning when ``tag`` has no table (its words print in English); return it."""
+    if has_table(folders, tag):
+        return False
+    log.warning("templates/%s/: no table for language '%s'; printing English words",
+                LANG_DIR, tag)
+    return True
 
 
 @functools.lru_cache(maxsize=32)

@@ -1,7 +1,8 @@
-"""Word-by-word fidelity check: the seed copy and ``source/`` in, a :class:`FidelityReport` out.
+"""Word-by-word fidelity check: the original copy and ``source/`` in, a :class:`FidelityReport` out.
 
-The seed is the damaged text extraction we recovered the essay from
-(``source/original/``). The check proves that ``source/`` holds every word of
+The original (the "seed") is the copy a text was recovered from: the one file in
+``source/original/`` that is not a table, for the essay the damaged text extraction
+of The Anarchist Library's PDF. The check proves that ``source/`` holds every word of
 the seed's body exactly as often as the seed does, and no word the seed lacks
 except the lacuna markers and the listed corrections::
 
@@ -13,18 +14,19 @@ punctuation attached, so a changed quote mark, dash, accent or italic is a
 different token. Before counting, each side is normalised only as follows.
 
 Seed side
-    1. The library's page furniture is dropped: the lines in
-       :data:`FURNITURE_LINES`, each removed once, in order.
-    2. Words split across a page break are joined, only for the pairs listed
-       in :data:`SPLIT_WORDS` (``"con-"`` ending a line + ``"cluded"`` starting
+    1. Page furniture is dropped: the ``furniture`` lines of the original's table
+       (``source/original/<name>.yaml`` beside ``<name>.txt``), each removed once,
+       in order.
+    2. Words split across a page break are joined, only for the table's
+       ``split-words`` pairs (``"con-"`` ending a line + ``"cluded"`` starting
        one gives ``"concluded"``); every other hyphen stays.
     3. Each correction in ``metadata.yaml`` with ``from``/``to`` replaces the
        first still-unreplaced run of whole tokens equal to ``from`` by ``to``;
        each ``kind: lacuna`` correction allows one :data:`LACUNA` marker.
 
 Source side (the chapter files listed in ``metadata.yaml``, plus the metadata
-fields in :data:`METADATA_FROM_SEED`, which hold the title page's retrieval line
-and publication note)
+fields the table lists as ``metadata-from-original``, e.g. the title page's
+retrieval line and publication note)
     Markdown syntax that the seed does not have is taken away: ``#`` of a
     heading, ``>`` of a block quote, and footnote marks, which become the
     seed's superscripts (``[^1]:`` opening a note -> ``¹``, a call ``[^1]``
@@ -45,8 +47,13 @@ check cannot use; word differences go into the report):
 - Z601 the seed copy is missing or is not UTF-8 text
 - Z602 ``metadata.yaml`` is missing, does not parse, or lacks ``chapters``
 - Z603 a chapter file listed in ``metadata.yaml`` is missing or not UTF-8
-- Z604 a line of :data:`FURNITURE_LINES` is not in the seed (wrong seed?)
-- Z605 a pair of :data:`SPLIT_WORDS` is not at line ends of the seed
+- Z604 a ``furniture`` line of the table is not in the seed (wrong seed?)
+- Z605 a ``split-words`` pair of the table is not at line ends of the seed
+- Z606 ``source/original/`` holds more than one original
+- Z607 the original's table does not parse or has the wrong shape
+
+A text with no original has nothing to compare: :func:`find_original` returns None
+and ``zinepress check`` says that it skipped the step.
 """
 
 from __future__ import annotations
@@ -57,57 +64,77 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from zinepress.errors import ZineError
 from zinepress.source.load import read_text
 from zinepress.source.metadata import parse_yaml
 
-SEED_PATH = Path("source/original/the-anarchist-library-create-two-three-many-parties-of-autonomy.txt")
+ORIGINAL_DIR = Path("source/original")
+TABLE_SUFFIXES = (".yaml", ".yml")
 METADATA_PATH = Path("source/metadata.yaml")
 LACUNA = "[…]"
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+TABLE_KEYS = {"furniture", "split-words", "metadata-from-original"}
 
-# The Anarchist Library's title page and Contents: not the authors' text. Their
-# facts live in metadata.yaml (title, author, date); the Contents becomes the
-# chapter list. Removed once each, in this order, from the top of the seed.
-FURNITURE_LINES: tuple[str, ...] = (
-    "The Anarchist Library",                         # library header
-    "Anti-Copyright",                                # library's rights line -> metadata rights
-    "Create Two, Three, Many Parties of Autonomy!",  # title page: title -> metadata title
-    "Counterpower Communist Organization",           # title page: author -> metadata author
-    "Counterpower Communist Organization",           # title page, second block: author
-    "Create Two, Three, Many Parties of Autonomy!",  # title page, second block: title
-    "2019",                                          # title page: year -> metadata date
-    "Contents",                                      # table of contents -> metadata chapters
-    "<i>Preface</i>\t5",
-    "<i>Create Two, Three, Many Parties of Autonomy!</i>\t6",
-    "<i>The Party as Fractal: Molar and Molecular Politics</i>\t9",
-    "<i>Articulation and Fusion: Functions of the Party</i>\t13",
-    "<i>A Party of Autonomy in Revolutionary Chile</i>\t20",
-    "<i>The Role of Cadre: Collective Responsibility, Initiative, and Base-Building</i>\t26",
-    "<i>Anatomy of the Party and the Development of Cadre</i>\t31",
-    "<i>The Area of the Party</i>\t35",
-)
 
-# The seed's title-page lines kept as text in metadata.yaml: the retrieval line
-# (``source``) and the publication-history note (``notes``) are compared word by
-# word like the chapters.
-METADATA_FROM_SEED: tuple[str, ...] = ("source", "notes")
+@dataclass(frozen=True)
+class Original:
+    """The original copy of a text and its table: what to drop and join before comparing."""
 
-# Words the extraction split across a page break, found by reading: (end of one
-# seed line, start of the line that continues it in the true order). Only these
-# are joined, so real hyphens ("world-historical", "1964-1973", and the seed's own
-# "Marksist- Leninist") stay as they are.
-SPLIT_WORDS: tuple[tuple[str, str], ...] = (
-    ("revo-", "lutionary"),   # 03: "development of the revolutionary consciousness"
-    ("opera-", "tion,"),      # 03: "At all scales of operation,"
-    ("his-", "torical"),      # 04: "A few historical examples"
-    ("guaran-", "teeing"),    # 04: "thus guaranteeing that close relations"
-    ("spe-", "cific"),        # 05: "Each militant had a specific task"
-    ("con-", "cluded"),       # 06: "Max Elbaum concluded"
-    ("ob-", "jective"),       # 06: "this or that tactical objective"
-    ("ro-", "tation"),        # 07: "an effective division of tasks, rotation"
-    ("Move-", "ment"),        # 08: "People’s United Revolutionary Movement"
-)
+    path: Path                                   # project-relative, e.g. source/original/x.txt
+    furniture: tuple[str, ...] = ()              # lines that are not the text, dropped once each
+    split_words: tuple[tuple[str, str], ...] = ()  # (end of a line, start of the next)
+    metadata_fields: tuple[str, ...] = ()        # metadata fields compared like chapters
+
+    @property
+    def table(self) -> Path:
+        return self.path.with_suffix(".yaml")
+
+
+def find_original(root: Path) -> Original | None:
+    """Return the project's original and its table, or None when it has none.
+
+    The original is the one file in ``source/original/`` that is not a ``.yaml`` table;
+    its table, optional, is the ``.yaml`` file of the same name beside it.
+    """
+    folder = Path(root) / ORIGINAL_DIR
+    if not folder.is_dir():
+        return None
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                   and p.suffix.lower() not in TABLE_SUFFIXES)
+    if not files:
+        return None
+    if len(files) > 1:
+        raise ZineError(ORIGINAL_DIR, None, "Z606",
+                        "more than one original: " + ", ".join(p.name for p in files),
+                        hint="keep the one copy the text was made from")
+    path = files[0].relative_to(root)
+    table_path = Path(root) / path.with_suffix(".yaml")
+    if not table_path.is_file():
+        return Original(path)
+    return Original(path, *_read_table(table_path, path.with_suffix(".yaml")))
+
+
+def _read_table(path: Path, shown: Path) -> tuple:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ZineError(shown, None, "Z607", f"the original's table cannot be read: {exc}") from None
+
+    def texts(value) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+    pairs = data.get("split-words", []) if isinstance(data, dict) else None
+    if (not isinstance(data, dict) or set(data) - TABLE_KEYS
+            or not texts(data.get("furniture", []))
+            or not texts(data.get("metadata-from-original", []))
+            or not (isinstance(pairs, list) and all(texts(p) and len(p) == 2 for p in pairs))):
+        raise ZineError(shown, None, "Z607", "the original's table must hold furniture: [lines], "
+                        "split-words: [[end-, start]], metadata-from-original: [fields]")
+    return (tuple(data.get("furniture", [])), tuple(tuple(p) for p in pairs),
+            tuple(data.get("metadata-from-original", [])))
+
 
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^\s<>]+)>")
 _HEADING = re.compile(r"^#{1,6}[ \t]+")
@@ -153,7 +180,8 @@ class FidelityReport:
     problems: list[str] = field(default_factory=list)      # corrections that do not apply, etc.
     seed_tokens: int = 0
     source_tokens: int = 0
-    seed: str = str(SEED_PATH)
+    original: Path | None = None
+    seed: str = ""  # what the seed is called when it is not one file (an imported .muse)
 
     @property
     def ok(self) -> bool:
@@ -161,7 +189,7 @@ class FidelityReport:
 
     def format(self) -> str:
         """Return a readable report: one block per missing or extra word, with contexts."""
-        head = (f"fidelity: {self.seed_tokens} seed words ('seed:N' = line N of {self.seed}), "
+        head = (f"fidelity: {self.seed_tokens} seed words ('seed:N' = line N of {self.seed or self.original}), "
                 f"{self.source_tokens} source words; "
                 f"{len(self.missing)} missing, {len(self.extra)} extra, "
                 f"{len(self.problems)} other problems")
@@ -172,15 +200,18 @@ class FidelityReport:
         return "\n".join(parts)
 
 
-def check_fidelity(root: Path) -> FidelityReport:
+def check_fidelity(root: Path, original: Original | None = None) -> FidelityReport:
     """Return the word-by-word comparison of the seed body with ``source/`` under ``root``."""
     root = Path(root)
+    original = original or find_original(root)
+    if original is None:
+        raise ZineError(ORIGINAL_DIR, None, "Z601", "no original copy to compare with")
     metadata = _read_metadata(root)
-    report = FidelityReport()
+    report = FidelityReport(original=original.path)
 
-    seed_tokens = _seed_tokens(root)
+    seed_tokens = _seed_tokens(root, original)
     seed_tokens, allowed_lacunae = _apply_corrections(seed_tokens, metadata, root, report)
-    source_tokens = _source_tokens(root, metadata)
+    source_tokens = _source_tokens(root, metadata, original.metadata_fields)
     _check_lacunae(source_tokens, allowed_lacunae, report)
     # The allowed markers count as seed words; their placement is checked above.
     seed_tokens += [Token(LACUNA, f"{METADATA_PATH}: corrections (lacuna, {f})", (LACUNA,), 0)
@@ -230,37 +261,37 @@ def _line_tokens(words: list[str], where: str) -> list[Token]:
     return [Token(w, where, line, i) for i, w in enumerate(words)]
 
 
-def _seed_tokens(root: Path) -> list[Token]:
+def _seed_tokens(root: Path, original: Original) -> list[Token]:
     """Return the seed body's tokens: furniture dropped, listed split words joined."""
     try:
-        text = read_text(root / SEED_PATH, str(SEED_PATH))
+        text = read_text(root / original.path, str(original.path))
     except ZineError as exc:
-        raise ZineError(SEED_PATH, exc.line, "Z601",
+        raise ZineError(original.path, exc.line, "Z601",
                         f"cannot read the seed copy: {exc.message}") from None
     lines = text.split("\n")
     keep = [True] * len(lines)
     start = 0
-    for furniture in FURNITURE_LINES:
+    for furniture in original.furniture:
         for n in range(start, len(lines)):
             if keep[n] and lines[n] == furniture:
                 keep[n], start = False, n + 1
                 break
         else:
-            raise ZineError(SEED_PATH, None, "Z604",
-                            f"furniture line {furniture!r} not found in the seed",
-                            hint="FURNITURE_LINES in zinepress/fidelity.py must match the seed")
+            raise ZineError(original.table, None, "Z604",
+                            f"furniture line {furniture!r} not found in the original",
+                            hint=f"the furniture lines must match {original.path.name}")
     words = {n: _tokenize(lines[n]) for n in range(len(lines)) if keep[n]}
 
     joined: dict[int, str] = {}       # line number -> joined word replacing its last token
     dropped: set[int] = set()         # line numbers whose first token moved into a join
-    for head, tail in SPLIT_WORDS:
+    for head, tail in original.split_words:
         heads = [n for n, w in words.items() if w and w[-1] == head and n not in joined]
         tails = [n for n, w in words.items() if w and w[0] == tail and n not in dropped]
         if len(heads) != 1 or len(tails) != 1:
-            raise ZineError(SEED_PATH, None, "Z605",
+            raise ZineError(original.table, None, "Z605",
                             f"split word {head!r} + {tail!r} found {len(heads)} x at a line end "
                             f"and {len(tails)} x at a line start, expected once each",
-                            hint="SPLIT_WORDS in zinepress/fidelity.py must match the seed")
+                            hint=f"the split-words must match {original.path.name}")
         joined[heads[0]] = head[:-1] + tail
         dropped.add(tails[0])
 
@@ -348,9 +379,9 @@ def _markdown_words(line: str) -> list[str]:
     return _tokenize(line)
 
 
-def _source_tokens(root: Path, metadata: dict) -> list[Token]:
+def _source_tokens(root: Path, metadata: dict, fields: tuple[str, ...]) -> list[Token]:
     tokens: list[Token] = []
-    for key in METADATA_FROM_SEED:
+    for key in fields:
         value = metadata.get(key)
         if isinstance(value, str):
             tokens += _line_tokens(_tokenize(value), f"{METADATA_PATH}: {key}")
@@ -409,3 +440,14 @@ def _contexts(occurrences: list[Token], other_trigrams: set, limit: int = 3) -> 
     if len(occurrences) > limit:
         lines.append(f"(and {len(occurrences) - limit} more)")
     return lines
+
+
+def unmatched_corrections(root: Path, metadata: dict) -> list[str]:
+    """Return the corrections whose ``to`` text is not in their file (no original needed)."""
+    problems = []
+    for i, corr in enumerate(metadata.get("corrections") or []):
+        if isinstance(corr, dict) and corr.get("to") and not _file_contains(
+                Path(root), corr.get("file"), _tokenize(str(corr["to"]))):
+            problems.append(f"{METADATA_PATH}: corrections[{i}] ({corr.get('file')}): "
+                            f"'to' text {corr['to']!r} is not in that file")
+    return problems

@@ -34,7 +34,7 @@ import yaml
 
 from zinepress.errors import ZineError
 from zinepress.source.load import METADATA_FILE, SOURCE_DIR, slugify
-from zinepress.source.metadata import FIELDS
+from zinepress.source.metadata import FIELDS, parse_yaml, validate
 
 
 @dataclass(frozen=True)
@@ -183,10 +183,16 @@ def create_project(root: Path, meta: dict[str, Any],
     """
     root = Path(root).absolute()
     chapters = list(chapters or sample_chapters())
+    text = metadata_yaml(meta, chapters)
+    shown = Path(SOURCE_DIR) / METADATA_FILE
+    data, lines = parse_yaml(text, shown)
+    errors = validate(data, lines, shown)
+    if errors:  # e.g. `zinepress new --license CC-BY`: refused before anything is written
+        raise errors[0]
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise ZineError(str(root), None, "Z130", "folder exists and is not empty",
                         hint="zinepress new makes a new folder; choose another name")
-    files = {f"{SOURCE_DIR}/{METADATA_FILE}": metadata_yaml(meta, chapters).encode("utf-8"),
+    files = {f"{SOURCE_DIR}/{METADATA_FILE}": text.encode("utf-8"),
              "Makefile": makefile(command).encode("utf-8"),
              ".gitignore": b"build/\n"}
     for chapter in chapters:
