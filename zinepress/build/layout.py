@@ -1,0 +1,218 @@
+"""Reading PDFs laid out part by part: a checked book in, the PDF's bytes out.
+
+Every part of the book (front matter, each chapter, the colophon) starts on a new
+page, so each is laid out on its own, in parallel, and kept in ``build/.parts/``
+under a hash of everything that shapes it. After an edit only the changed chapter is
+laid out again. Page furniture (folios, running heads) is laid out apart, part by
+part, on the part's real page numbers and sides; when a chapter's page count changes,
+the chapters after it get new furniture, not a new layout. The contents page is laid
+out last, with the real page numbers. :func:`zinepress.formats.pdffile.assemble` puts
+the pages together, with the links, named destinations and bookmarks of every part.
+
+Steps, each a batch of layouts run by ``run`` (the scheduler's worker processes):
+1. the chapters and the colophon (bodies, no furniture);
+2. the front matter, with the page numbers that follow from 1;
+3. the furniture of every part;
+4. assembly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from zinepress.formats import paging
+
+CACHE_DIR = ".parts"
+Run = Callable[[Callable, Sequence], list]
+
+
+def run_here(fn: Callable, items: Sequence) -> list:
+    """Run ``fn`` on every item in this process (the default ``run``)."""
+    return [fn(item) for item in items]
+
+
+@dataclass(frozen=True)
+class PartJob:
+    """One layout to make: a part's HTML, or its furniture's (picklable, for workers)."""
+
+    key: str
+    html: str
+    root: str
+    source: str
+    first_right: bool = True
+    furniture: bool = False
+
+
+def lay_out(job: PartJob):
+    """Return the :class:`~zinepress.formats.pdf.PartLayout` of ``job`` (in a worker)."""
+    from zinepress.formats.pdf import layout_part
+    root = Path(job.root)
+    return layout_part(job.html, root, root / "templates", job.source, job.first_right,
+                       job.furniture)
+
+
+class PartCache:
+    """Part layouts in ``build/.parts/``: ``KEY.pdf`` and ``KEY.json`` per layout."""
+
+    def __init__(self, build_dir: Path):
+        self.dir = Path(build_dir) / CACHE_DIR
+        self.used: set[str] = set()
+
+    def get(self, key: str):
+        from zinepress.formats.pdf import PartLayout
+        self.used.add(key)
+        try:
+            facts = json.loads((self.dir / f"{key}.json").read_text(encoding="utf-8"))
+            data = (self.dir / f"{key}.pdf").read_bytes()
+        except (OSError, ValueError):
+            return None
+        facts = {k: tuple(v) if isinstance(v, list) else v for k, v in facts.items()}
+        return PartLayout(pdf=data, **facts)
+
+    def put(self, key: str, layout) -> None:
+        from zinepress.build.output import write_atomic
+        self.dir.mkdir(parents=True, exist_ok=True)
+        facts = {k: v for k, v in asdict(layout).items() if k != "pdf"}
+        write_atomic(self.dir / f"{key}.pdf", layout.pdf)
+        write_atomic(self.dir / f"{key}.json", json.dumps(facts).encode())
+
+    def lay_out(self, jobs: list[PartJob], run: Run) -> list:
+        """Return the layout of every job, laying out (with ``run``) only those not kept."""
+        found = {job.key: self.get(job.key) for job in jobs}
+        missing = list({job.key: job for job in jobs if found[job.key] is None}.values())
+        for job, layout in zip(missing, run(lay_out, missing)):
+            self.put(job.key, layout)
+            found[job.key] = layout
+        return [found[job.key] for job in jobs]
+
+    def prune(self, owner: str) -> None:
+        """Record the layouts ``owner`` used; delete those no owner uses any more."""
+        if not self.dir.is_dir():
+            return
+        (self.dir / f"{owner}.keys").write_text("\n".join(sorted(self.used)), encoding="utf-8")
+        keep = {line for keys in self.dir.glob("*.keys")
+                for line in keys.read_text(encoding="utf-8").split()}
+        for path in self.dir.glob("*.*"):
+            if path.suffix in (".pdf", ".json") and path.stem not in keep:
+                path.unlink(missing_ok=True)
+
+
+def key(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+_H1 = re.compile(r"<h1\b.*?</h1>", re.S)
+
+
+def reading_pdf(html_for: Callable[..., str], chapters: Sequence, root: Path,
+                build_dir: Path, fingerprint: str, owner: str, run: Run = run_here) -> bytes:
+    """Return the reading PDF, laid out part by part (see the module's docstring).
+
+    ``html_for(template, **values)`` renders a template with the book's context;
+    ``chapters`` are the print chapters (:class:`~zinepress.convert.pandoc.HtmlChapter`);
+    ``fingerprint`` hashes what shapes a layout besides its HTML (stylesheets, fonts,
+    tools); ``owner`` names the output in the cache.
+    """
+    from zinepress.formats.pdffile import PlacedPart, assemble
+    cache = PartCache(build_dir)
+
+    def job(html: str, source: str, first_right: bool = True, furniture: bool = False):
+        return PartJob(key(fingerprint, html, str(first_right), str(furniture)), html,
+                       str(root), source, first_right, furniture)
+
+    book_html = "templates/book.html.j2"
+    htmls = [html_for("book.html.j2", part="chapter", chapters=[ch]) for ch in chapters]
+    htmls.append(html_for("book.html.j2", part="back", chapters=chapters))
+    sides: dict[int, bool] = {}  # parts laid out from a left page (see below)
+    for _ in range(3):
+        laid = cache.lay_out([job(html, book_html, sides.get(i, True))
+                              for i, html in enumerate(htmls)], run)
+        front, placements = lay_out_front(html_for, chapters, laid, cache, job, run)
+        laid = [front, *laid]
+        furniture = cache.lay_out([
+            job(furniture_html(html_for, kind, place, ch), "templates/furniture.html.j2",
+                place.first_right, furniture=True)
+            for kind, place, ch in zip(["front"] + ["chapter"] * len(chapters) + ["back"],
+                                       placements, [None, *chapters, None])], run)
+        # A body laid out from a right page fits a left one when the text block is as
+        # wide on both sides (print.css); otherwise it is laid out again on its side.
+        wrong = [i for i, (body, furn) in enumerate(zip(laid, furniture))
+                 if rounded(body.widths_pt) != rounded(furn.widths_pt)]
+        if not wrong:
+            break
+        sides.update({i - 1: placements[i].first_right for i in wrong})
+    else:
+        raise AssertionError("parts do not fit their pages' width")
+    parts = [PlacedPart(body.pdf, furn.pdf, shifts(body, furn), body.anchors, place.blanks_before)
+             for body, furn, place in zip(laid, furniture, placements)]
+    cache.prune(owner)
+    return assemble(parts)
+
+
+def furniture_html(html_for, kind: str, place: paging.Placement, chapter) -> str:
+    """Return the furniture document of one part placed at ``place``."""
+    return html_for("furniture.html.j2", furniture={
+        "kind": kind, "pages": place.pages, "first_page": place.first_page,
+        "first_right": place.first_right, "role": chapter.role if chapter else "",
+        "heading": heading(chapter.html) if chapter else ""})
+
+
+def heading(html: str) -> str:
+    """Return a chapter's ``<h1>`` element (it sets the running head)."""
+    found = _H1.search(html)
+    return found.group(0) if found else ""
+
+
+def lay_out_front(html_for, chapters, laid, cache, job, run, guess: int = 2):
+    """Return the front matter's layout and every part's placement.
+
+    The contents page shows the chapters' page numbers, which depend on the front
+    matter's own length: start from ``guess`` pages and lay out again if it differs.
+    """
+    for _ in range(4):
+        placements = paging.place_parts([(guess, "auto")] + [(p.pages, p.break_before) for p in laid])
+        pages = {ch.ident: place.first_page for ch, place in zip(chapters, placements[1:])}
+        [front] = cache.lay_out([job(html_for("book.html.j2", part="front", chapters=chapters,
+                                              pages=pages), "templates/book.html.j2")], run)
+        if front.pages == guess:
+            return front, placements
+        guess = front.pages
+    raise AssertionError("the front matter's length does not settle")
+
+
+def rounded(values: Sequence[float]) -> tuple[float, ...]:
+    return tuple(round(v, 2) for v in values)
+
+
+def shifts(body, furniture) -> tuple[float, ...]:
+    """Return how far each body page moves right to sit on its book page's margin."""
+    return tuple(round(f - b, 4) for b, f in zip(body.lefts_pt, furniture.lefts_pt))
+
+
+def style_fingerprint(root: Path, extra: Sequence[str] = ()) -> str:
+    """Return a hash of what shapes a part's layout besides its HTML.
+
+    The files under ``templates/`` (stylesheets, fonts, language tables), the files
+    under ``source/`` that are not text (images), the tools' versions and the code
+    that lays parts out; ``extra``: more strings (the build timestamp, the page size).
+    """
+    from zinepress.build.builder import code_fingerprint, tool_fingerprint
+    from zinepress.build.manifest import sha256_file
+    root = Path(root)
+    files = [p for p in sorted((root / "templates").rglob("*")) if p.is_file()]
+    files += [p for p in sorted((root / "source").rglob("*")) if p.is_file()
+              and p.suffix not in (".md", ".yaml") and "original" not in p.relative_to(root).parts]
+    code = code_fingerprint()
+    facts = [f"{p.relative_to(root).as_posix()}={sha256_file(p)}" for p in files]
+    facts += [f"{k}={v}" for k, v in sorted(tool_fingerprint().items())]
+    facts += [f"{k}={code[k]}" for k in sorted(code) if k.startswith("zinepress:formats/")]
+    return key(*facts, *extra)
