@@ -190,7 +190,7 @@ CASES = [
     Case("chapter-not-utf8", replace_bytes(CH2, b"follows", b"follows \xe9t\xe9"), CH2, 3,
          "Z107", "file is not UTF-8 (byte 0xe9)", subprocess=True),
     Case("chapter-empty", write(CH1, "# First Things\n"), CH1, 1, "Z106", "chapter is empty"),
-    Case("chapter-missing", remove(CH3), META, "03-references.md", "Z101",
+    Case("chapter-missing", remove(CH3), META, "03-references.md", "Z110",
          "chapter file 'source/03-references.md' not found"),
     Case("chapter-listed-twice", edit(META, "{file: 03-references.md", "{file: 01-first.md"),
          META, "title: References", "Z102", "listed twice (first at line 21)"),

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from zinepress.build import builder
-from zinepress.build.builder import TARGETS, Build
+from zinepress.build.builder import Build
+from zinepress.build.recipes import RECIPES as TARGETS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -101,22 +102,20 @@ def test_independent_outputs_start_together_and_imposition_waits_for_its_pdf(pro
     lock = threading.Lock()
     release = {name: threading.Event() for name in TARGETS}
 
-    def fake_build(root, name):
+    def fake_make(book, prepared, name):
         with lock:
             events.append(("start", name))
         if name in ("pdf", "pdf-letter"):
             # hold the PDFs until every independent output has started
             assert release[name].wait(10)
-        path = TARGETS[name].path(builder.load_book(Path(root)))
-        path.write_bytes(f"fake {name} {len(events)}".encode())
         with lock:
             events.append(("end", name))
             if {"epub", "colophon"} <= {n for kind, n in events if kind == "start"}:
                 release["pdf"].set()
                 release["pdf-letter"].set()
-        return 0.0
+        return f"fake {name} {len(events)}".encode(), 0.0
 
-    monkeypatch.setattr(builder, "build_target", fake_build)
+    monkeypatch.setattr(builder, "make_output", fake_make)
     for path in (project / "build").iterdir():
         path.unlink()
     with cf.ThreadPoolExecutor(max_workers=4) as pool:
@@ -208,7 +207,8 @@ def test_a_colophon_too_long_for_the_back_page_is_reported(tiny, caplog):
     logger.addHandler(caplog.handler)  # cli.main may have stopped propagation
     logger.setLevel(logging.WARNING)   # ... and set -q's level
     try:
-        builder.Renderer(tiny).build("pdf")
+        build = Build(tiny)
+        TARGETS["pdf"].make(build.book, build.prepared("pdf"))
     finally:
         logger.removeHandler(caplog.handler)
         logger.setLevel(level)

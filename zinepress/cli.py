@@ -17,7 +17,7 @@ log = logging.getLogger("zinepress")
 
 
 def parser() -> argparse.ArgumentParser:
-    from zinepress.build.builder import GROUPS, TARGETS
+    from zinepress.build.recipes import GROUPS, RECIPES
     top = argparse.ArgumentParser(prog="zinepress", description=__doc__.splitlines()[0])
     top.add_argument("--root", type=Path, default=Path.cwd(),
                      help="project folder (default: the current folder)")
@@ -26,7 +26,7 @@ def parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="build outputs into build/")
     build.add_argument("outputs", nargs="*", metavar="OUTPUT",
-                       help="one or more of: " + ", ".join([*GROUPS, *TARGETS]))
+                       help="one or more of: " + ", ".join([*GROUPS, *RECIPES]))
     build.add_argument("-j", "--jobs", type=positive_int, default=None,
                        help="outputs rendered at once (default: the number of cores)")
 
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         build(args.root, args.outputs or ["all"], jobs=args.jobs)
         return 0
     if args.command == "check":
-        from zinepress.check.rules import run_check
+        from zinepress.check.run import run_check
         return run_check(args.root, strict=args.strict)
     if args.command == "impose":
         from zinepress.impose.booklet import impose_file

@@ -34,6 +34,10 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def hash_inputs(root: Path, paths: list[str], cache: dict[str, str] | None = None
                 ) -> dict[str, str]:
     """Return ``{project-relative path: sha256}`` for existing input files.

@@ -6,7 +6,7 @@ corrections, raw HTML that could run or fetch something, nesting deep enough to
 exhaust pandoc or WeasyPrint, and every image, stylesheet, font or template resource
 (remote URLs and paths leaving the project are refused, missing files are named).
 Markdown, CSS and templates are scanned line by line so every problem carries its file
-and line. :func:`run_check` adds the fidelity check and the linter (:mod:`zinepress.check.lint`).
+and line. :mod:`zinepress.check.run` adds the fidelity check and the linter.
 """
 
 from __future__ import annotations
@@ -242,21 +242,8 @@ def check_templates(book: Book) -> list[ZineError]:
 
 def check_template_syntax(book: Book) -> list[ZineError]:
     """Every Jinja template must compile, so no output is rendered from a broken set."""
-    import jinja2
-
-    from zinepress.render.templates import environment
-    env = environment(book.root)
-    errors = []
-    for path in sorted((book.root / TEMPLATES_DIR).glob("*.j2")):
-        try:
-            env.parse(path.read_text(encoding="utf-8"), path.name)
-        except jinja2.TemplateSyntaxError as exc:
-            errors.append(ZineError(f"{TEMPLATES_DIR}/{path.name}", exc.lineno, "Z402",
-                                    f"template syntax error: {exc.message}"))
-        except (OSError, UnicodeDecodeError) as exc:
-            errors.append(ZineError(f"{TEMPLATES_DIR}/{path.name}", None, "Z101",
-                                    f"cannot read file: {exc}"))
-    return errors
+    from zinepress.render.templates import compile_errors
+    return compile_errors(book.root)
 
 
 def _check_css_text(book: Book, path: Path, shown: str, markup: bool = False) -> list[ZineError]:
@@ -294,59 +281,3 @@ def _check_resource(book: Book, target: str, shown: str, line: int | None,
     if not path.is_file():
         return [ZineError(shown, line, "Z304", f"{what} '{target}' not found")]
     return []
-
-
-def fidelity_errors(root: Path) -> list[ZineError]:
-    """Return one error per word lost or added against the seed copy (none without a seed)."""
-    from zinepress.source import fidelity
-    if not (Path(root) / fidelity.SEED_PATH).is_file():
-        return []
-    report = fidelity.check_fidelity(Path(root))
-    errors = []
-    for code, side, findings in (("Z610", "missing", report.missing),
-                                 ("Z611", "extra", report.extra)):
-        for finding in findings:
-            contexts = finding.seed_contexts if side == "missing" else finding.source_contexts
-            where, _, context = (contexts[0] if contexts else "").partition(": ")
-            path, _, line = where.rpartition(":")
-            if path == "seed":
-                path = fidelity.SEED_PATH.as_posix()
-            what = ("is in the seed copy but missing from source/" if side == "missing"
-                    else "is in source/ but not in the seed copy")
-            errors.append(ZineError(path or None, int(line) if line.isdigit() else None, code,
-                                    f"word {finding.word!r} {what} (x{finding.count})",
-                                    hint=context or None))
-    errors += [ZineError(fidelity.METADATA_PATH.as_posix(), None, "Z612", problem)
-               for problem in report.problems]
-    return errors
-
-
-def run_check(root: Path, strict: bool = False) -> int:
-    """Run every source check without rendering; return the exit code.
-
-    Source errors and fidelity failures are fatal (:class:`ZineErrors`, exit 2); lint
-    findings are printed one line each to stderr and are fatal only when ``strict``.
-    """
-    import logging
-    import sys
-    import time
-
-    from zinepress.errors import ZineErrors
-    from zinepress.check.lint import lint_book
-    from zinepress.source.load import load_book
-    started = time.perf_counter()
-    book = load_book(root)
-    errors = check_book(book) or fidelity_errors(book.root)
-    if errors:
-        raise errors[0] if len(errors) == 1 else ZineErrors(errors)
-    findings = lint_book(book)
-    if findings and strict:
-        raise findings[0] if len(findings) == 1 else ZineErrors(findings)
-    for finding in findings:
-        print(finding, file=sys.stderr)
-    logging.getLogger("zinepress").info(
-        "check: %d chapters, metadata, order, footnotes, lacunae, resources ok; "
-        "%d lint findings%s (%.2f s)", len(book.chapters), len(findings),
-        " (not fatal; --strict makes them fatal)" if findings else "",
-        time.perf_counter() - started)
-    return 0

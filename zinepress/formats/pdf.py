@@ -7,7 +7,9 @@ never reaches the network and never reads outside the project.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +20,6 @@ from weasyprint.formatting_structure.boxes import LineBox
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from zinepress.errors import ZineError
-
-PAGE_SIZES = {
-    "a5": "148mm 210mm",
-    "half-letter": "5.5in 8.5in",
-}
 
 
 class RefusedResource(FatalURLFetchingError):
@@ -59,7 +56,29 @@ def quiet_weasyprint() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
-def render_pdf(html: str, root: Path, base_dir: Path, source: str) -> bytes:
+@contextlib.contextmanager
+def source_date_epoch(epoch: int | None):
+    """Set ``SOURCE_DATE_EPOCH`` while the PDF is written, then put it back.
+
+    fontTools stamps the subset fonts it embeds with this time; reading it from the
+    environment is its only interface.
+    """
+    if epoch is None:
+        yield
+        return
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def render_pdf(html: str, root: Path, base_dir: Path, source: str,
+               epoch: int | None = None) -> bytes:
     """Return the PDF bytes of ``html``; relative URLs resolve against ``base_dir``.
 
     Each footnote must sit on the page of its call. WeasyPrint sometimes pushes a note
@@ -67,7 +86,9 @@ def render_pdf(html: str, root: Path, base_dir: Path, source: str) -> bytes:
     (Kozea/WeasyPrint#2502); when that happens the culprit block gets ``widows: 1;
     orphans: 1`` and the book is laid out again, at most :data:`MAX_NOTE_FIXES` times.
     """
-    return lay_out(html, root, base_dir, source).write_pdf(pdf_identifier=True)
+    document = lay_out(html, root, base_dir, source)
+    with source_date_epoch(epoch):
+        return document.write_pdf(pdf_identifier=True)
 
 
 def lay_out(html: str, root: Path, base_dir: Path, source: str, extra_css: str = "",
@@ -174,7 +195,7 @@ class PartLayout:
     first_right: bool
 
 
-def layout_part(html: str, root: Path, base_dir: Path, source: str,
+def layout_part(html: str, root: Path, base_dir: Path, source: str, epoch: int | None = None,
                 first_right: bool = True, furniture: bool = False) -> PartLayout:
     """Return the layout of one part of a book (``furniture``: its page furniture only).
 
@@ -188,8 +209,10 @@ def layout_part(html: str, root: Path, base_dir: Path, source: str,
     anchors = tuple(sorted({name for page in document.pages for name in page.anchors}))
     keep_foreign_links(document, set(anchors))
     boxes = [page._page_box for page in document.pages]
+    with source_date_epoch(epoch):
+        data = document.write_pdf(pdf_identifier=True)
     return PartLayout(
-        pdf=document.write_pdf(pdf_identifier=True),
+        pdf=data,
         pages=len(boxes),
         lefts_pt=tuple(round(box.margin_left * PX_PT, 4) for box in boxes),
         widths_pt=tuple(round(box.width * PX_PT, 4) for box in boxes),

@@ -44,13 +44,33 @@ def environment(root: Path) -> jinja2.Environment:
     return env
 
 
+def syntax_error(exc: jinja2.TemplateSyntaxError, name: str) -> ZineError:
+    """Return the one-line error for a template that does not compile."""
+    return ZineError(f"{TEMPLATES_DIR}/{exc.name or name}", exc.lineno, "Z402",
+                     f"template syntax error: {exc.message}")
+
+
+def compile_errors(root: Path) -> list[ZineError]:
+    """Return an error for every template of ``templates/`` that does not compile."""
+    env = environment(root)
+    errors = []
+    for path in sorted((Path(root) / TEMPLATES_DIR).glob("*.j2")):
+        try:
+            env.parse(path.read_text(encoding="utf-8"), path.name)
+        except jinja2.TemplateSyntaxError as exc:
+            errors.append(syntax_error(exc, path.name))
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(ZineError(f"{TEMPLATES_DIR}/{path.name}", None, "Z101",
+                                    f"cannot read file: {exc}"))
+    return errors
+
+
 def render_template(root: Path, name: str, context: dict) -> str:
     """Render ``templates/name`` with ``context``; template errors name file and line."""
     try:
         return environment(root).get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise ZineError(f"{TEMPLATES_DIR}/{exc.name or name}", exc.lineno, "Z402",
-                        f"template syntax error: {exc.message}") from None
+        raise syntax_error(exc, name) from None
     except jinja2.TemplateNotFound as exc:
         raise ZineError(f"{TEMPLATES_DIR}/{exc.name}", None, "Z403", "template not found") from None
     except jinja2.UndefinedError as exc:

@@ -12,7 +12,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Mapping
 
 from zinepress.source import metadata
@@ -47,7 +46,11 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Book:
-    """Everything the later stages need, read once."""
+    """Everything the later stages need, read once: plain data, so it pickles to workers.
+
+    Stages treat ``meta`` as read-only; it is a plain dict so that the checked book
+    crosses the process boundary as it is, instead of being read again from disk.
+    """
 
     root: Path
     meta: Mapping[str, Any]
@@ -111,7 +114,7 @@ def load_book(root: Path) -> Book:
     if errors:
         raise errors[0] if len(errors) == 1 else ZineErrors(errors)
     chapters = _load_chapters(root, data["chapters"], lines, meta_rel)
-    return Book(root=root, meta=MappingProxyType(dict(data)), chapters=chapters,
+    return Book(root=root, meta=dict(data), chapters=chapters,
                 metadata_text=meta_text)
 
 
@@ -127,7 +130,7 @@ def _load_chapters(root: Path, entries: list, lines, meta_rel: str) -> tuple[Cha
         seen[name] = line
         path = resolve_inside(root, f"{SOURCE_DIR}/{name}", meta_rel, line)
         if not path.is_file():
-            raise ZineError(meta_rel, line, "Z101", f"chapter file '{SOURCE_DIR}/{name}' not found")
+            raise ZineError(meta_rel, line, "Z110", f"chapter file '{SOURCE_DIR}/{name}' not found")
         text = read_text(path, f"{SOURCE_DIR}/{name}")
         chapters.append(Chapter(i, name, entry["title"], entry.get("role", "chapter"), path, text))
     for path in sorted(source_dir.glob("*.md")):
