@@ -44,6 +44,7 @@ class PartJob:
     html: str
     root: str
     source: str
+    epoch: int | None = None
     first_right: bool = True
     furniture: bool = False
 
@@ -52,16 +53,19 @@ def lay_out(job: PartJob):
     """Return the :class:`~zinepress.formats.pdf.PartLayout` of ``job`` (in a worker)."""
     from zinepress.formats.pdf import layout_part
     root = Path(job.root)
-    return layout_part(job.html, root, root / "templates", job.source, job.first_right,
-                       job.furniture)
+    return layout_part(job.html, root, root / "templates", job.source, job.epoch,
+                       job.first_right, job.furniture)
 
 
 class PartCache:
-    """Part layouts in ``build/.parts/``: ``KEY.pdf`` and ``KEY.json`` per layout."""
+    """One output's part layouts in ``build/.parts/OWNER/``: ``KEY.pdf`` and ``KEY.json``."""
 
-    def __init__(self, build_dir: Path):
-        self.dir = Path(build_dir) / CACHE_DIR
+    def __init__(self, build_dir: Path, owner: str):
+        from zinepress.build.output import remove_stale_temps
+        self.dir = Path(build_dir) / CACHE_DIR / owner
         self.used: set[str] = set()
+        if self.dir.is_dir():
+            remove_stale_temps(self.dir)
 
     def get(self, key: str):
         from zinepress.formats.pdf import PartLayout
@@ -90,16 +94,33 @@ class PartCache:
             found[job.key] = layout
         return [found[job.key] for job in jobs]
 
-    def prune(self, owner: str) -> None:
-        """Record the layouts ``owner`` used; delete those no owner uses any more."""
-        if not self.dir.is_dir():
-            return
-        (self.dir / f"{owner}.keys").write_text("\n".join(sorted(self.used)), encoding="utf-8")
-        keep = {line for keys in self.dir.glob("*.keys")
-                for line in keys.read_text(encoding="utf-8").split()}
+    def prune(self) -> None:
+        """Delete the layouts this build did not use."""
         for path in self.dir.glob("*.*"):
-            if path.suffix in (".pdf", ".json") and path.stem not in keep:
+            if path.stem not in self.used:
                 path.unlink(missing_ok=True)
+
+
+class FontCache:
+    """Merged font programs in the part cache (``KEY.font``), as a mapping."""
+
+    def __init__(self, parts: PartCache):
+        self.parts = parts
+
+    def path(self, key: str) -> Path:
+        self.parts.used.add(key)
+        return self.parts.dir / f"{key}.font"
+
+    def __contains__(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def __getitem__(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
+
+    def __setitem__(self, key: str, data: bytes) -> None:
+        from zinepress.build.output import write_atomic
+        self.parts.dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.path(key), data)
 
 
 def key(*parts: str) -> str:
@@ -111,10 +132,12 @@ def key(*parts: str) -> str:
 
 
 _H1 = re.compile(r"<h1\b.*?</h1>", re.S)
+_ID = re.compile(r'\s+id="[^"]*"')
 
 
 def reading_pdf(html_for: Callable[..., str], chapters: Sequence, root: Path,
-                build_dir: Path, fingerprint: str, owner: str, run: Run = run_here) -> bytes:
+                build_dir: Path, fingerprint: str, owner: str, epoch: int | None = None,
+                run: Run = run_here) -> bytes:
     """Return the reading PDF, laid out part by part (see the module's docstring).
 
     ``html_for(template, **values)`` renders a template with the book's context;
@@ -123,11 +146,11 @@ def reading_pdf(html_for: Callable[..., str], chapters: Sequence, root: Path,
     tools); ``owner`` names the output in the cache.
     """
     from zinepress.formats.pdffile import PlacedPart, assemble
-    cache = PartCache(build_dir)
+    cache = PartCache(build_dir, owner)
 
     def job(html: str, source: str, first_right: bool = True, furniture: bool = False):
         return PartJob(key(fingerprint, html, str(first_right), str(furniture)), html,
-                       str(root), source, first_right, furniture)
+                       str(root), source, epoch, first_right, furniture)
 
     book_html = "templates/book.html.j2"
     htmls = [html_for("book.html.j2", part="chapter", chapters=[ch]) for ch in chapters]
@@ -154,8 +177,9 @@ def reading_pdf(html_for: Callable[..., str], chapters: Sequence, root: Path,
         raise AssertionError("parts do not fit their pages' width")
     parts = [PlacedPart(body.pdf, furn.pdf, shifts(body, furn), body.anchors, place.blanks_before)
              for body, furn, place in zip(laid, furniture, placements)]
-    cache.prune(owner)
-    return assemble(parts)
+    data = assemble(parts, font_cache=FontCache(cache))
+    cache.prune()
+    return data
 
 
 def furniture_html(html_for, kind: str, place: paging.Placement, chapter) -> str:
@@ -167,9 +191,9 @@ def furniture_html(html_for, kind: str, place: paging.Placement, chapter) -> str
 
 
 def heading(html: str) -> str:
-    """Return a chapter's ``<h1>`` element (it sets the running head)."""
+    """Return a chapter's ``<h1>`` element (it sets the running head), without its id."""
     found = _H1.search(html)
-    return found.group(0) if found else ""
+    return _ID.sub("", found.group(0), count=1) if found else ""
 
 
 def lay_out_front(html_for, chapters, laid, cache, job, run, guess: int = 2):
@@ -205,7 +229,7 @@ def style_fingerprint(root: Path, extra: Sequence[str] = ()) -> str:
     under ``source/`` that are not text (images), the tools' versions and the code
     that lays parts out; ``extra``: more strings (the build timestamp, the page size).
     """
-    from zinepress.build.builder import code_fingerprint, tool_fingerprint
+    from zinepress.build.fingerprint import code_fingerprint, tool_fingerprint
     from zinepress.build.manifest import sha256_file
     root = Path(root)
     files = [p for p in sorted((root / "templates").rglob("*")) if p.is_file()]
