@@ -174,8 +174,9 @@ def test_a_local_image_reaches_the_pdf_and_the_epub(tiny):
     chapter.write_text(chapter.read_text() + "\n![A red rectangle](images/red.png)\n")
     Build(tiny).run(["pdf", "epub"])
     with pikepdf.open(tiny / "build" / "a-tiny-zine.pdf") as pdf:
+        from pdfread import page_resources
         images = [name for page in pdf.pages
-                  for name, obj in page.Resources.get("/XObject", {}).items()
+                  for name, obj in page_resources(page, "/XObject")
                   if obj.get("/Subtype") == "/Image"]
     assert images
     with zipfile.ZipFile(tiny / "build" / "a-tiny-zine.epub") as epub:
