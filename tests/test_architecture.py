@@ -61,8 +61,8 @@ def graph() -> dict[str, set[str]]:
 def cycles(edges: dict[str, set[str]]) -> list[set[str]]:
     """Return the strongly connected components with more than one module (Tarjan).
 
-    >>> cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}})
-    [{'a', 'b'}]
+    >>> [sorted(c) for c in cycles({"a": {"b"}, "b": {"a"}, "c": {"a"}})]
+    [['a', 'b']]
     """
     index: dict[str, int] = {}
     low: dict[str, int] = {}
