@@ -116,8 +116,8 @@ def test_independent_outputs_start_together_and_imposition_waits_for_its_pdf(pro
         return f"fake {name} {len(events)}".encode(), 0.0
 
     monkeypatch.setattr(builder, "make_output", fake_make)
-    for path in (project / "build").iterdir():
-        path.unlink()
+    import shutil
+    shutil.rmtree(project / "build")
     independent = {name for name, recipe in TARGETS.items() if not recipe.after}
     with cf.ThreadPoolExecutor(max_workers=len(independent)) as pool:
         Build(project).run(["all"], executor=pool)

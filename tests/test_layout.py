@@ -118,12 +118,26 @@ def whole_book(root: Path, output: str, dest: Path) -> Path:
     return dest
 
 
+def one_by_one(patch: pytest.MonkeyPatch) -> None:
+    """Lay out every chapter alone and give each part its own furniture document.
+
+    The defaults group the tiny book's short chapters into one layout; this makes the
+    tests see chapters that start on left pages and furniture in several documents.
+    """
+    patch.setattr(layout, "UNIT_CHARS", 1)
+    patch.setattr(layout, "FURNITURE_PAGES", 1)
+
+
 @pytest.fixture(scope="module")
 def tiny_parts(tmp_path_factory):
-    """The tiny book's A5 and large-print PDFs, built part by part, once."""
+    """The tiny book's A5 PDF (one chapter per layout) and large-print PDF (chapters
+    grouped, the default), built part by part, once."""
     from conftest import FIXTURES, copy_project
     root = copy_project(tmp_path_factory.mktemp("parts") / "p", FIXTURES / "tiny" / "source")
-    Build(root).run(["pdf", "pdf-large-print"])
+    with pytest.MonkeyPatch.context() as patch:
+        one_by_one(patch)
+        Build(root).run(["pdf"])
+    Build(root).run(["pdf-large-print"])
     return root
 
 
@@ -152,7 +166,8 @@ def built(tiny_parts, tmp_path):
     return dest
 
 
-def test_a_one_word_edit_lays_out_only_its_chapter_again(built):
+def test_a_one_word_edit_lays_out_only_its_chapter_again(built, monkeypatch):
+    one_by_one(monkeypatch)
     before = parts_of(built)
     chapter = built / "source" / "02-second.md"
     chapter.write_text(chapter.read_text(encoding="utf-8").replace("quotation", "citation", 1),
@@ -164,7 +179,8 @@ def test_a_one_word_edit_lays_out_only_its_chapter_again(built):
     assert len(after) == len(before), "the replaced layout is not kept"
 
 
-def test_a_longer_chapter_renumbers_what_follows_without_laying_it_out_again(built):
+def test_a_longer_chapter_renumbers_what_follows_without_laying_it_out_again(built, monkeypatch):
+    one_by_one(monkeypatch)
     before = parts_of(built)
     chapter = built / "source" / "01-first.md"
     text = chapter.read_text(encoding="utf-8")

@@ -10,9 +10,10 @@ out last, with the real page numbers. :func:`zinepress.formats.pdffile.assemble`
 the pages together, with the links, named destinations and bookmarks of every part.
 
 Steps, each a batch of layouts run by ``run`` (the scheduler's worker processes):
-1. the chapters and the colophon (bodies, no furniture);
+1. the chapters (short ones share a layout, see :func:`units`) and the colophon,
+   without furniture;
 2. the front matter, with the page numbers that follow from 1;
-3. the furniture of every part;
+3. the furniture, in runs of consecutive parts;
 4. assembly.
 """
 
@@ -135,6 +136,32 @@ _H1 = re.compile(r"<h1\b.*?</h1>", re.S)
 _ID = re.compile(r'\s+id="[^"]*"')
 
 
+UNIT_CHARS = 30_000      # chapters shorter than this (in HTML) share a layout
+FURNITURE_PAGES = 48     # book pages per furniture document, at least
+BOOK = "templates/book.html.j2"
+
+
+def units(sizes: Sequence[int], least: int | None = None) -> list[list[int]]:
+    """Group consecutive chapters (by index) into layouts of at least ``least`` characters.
+
+    Each layout document costs the same set-up (stylesheets, fonts); short chapters
+    share one, long ones have their own, so an edit lays out little again.
+
+    >>> units([50_000, 8_000, 9_000, 20_000, 3_000])
+    [[0], [1, 2, 3], [4]]
+    """
+    least = UNIT_CHARS if least is None else least
+    groups: list[list[int]] = []
+    size = least
+    for index, chars in enumerate(sizes):
+        if size >= least:
+            groups.append([])
+            size = 0
+        groups[-1].append(index)
+        size += chars
+    return groups
+
+
 def reading_pdf(html_for: Callable[..., str], chapters: Sequence, root: Path,
                 build_dir: Path, fingerprint: str, owner: str, epoch: int | None = None,
                 run: Run = run_here) -> bytes:
@@ -145,49 +172,97 @@ def reading_pdf(html_for: Callable[..., str], chapters: Sequence, root: Path,
     ``fingerprint`` hashes what shapes a layout besides its HTML (stylesheets, fonts,
     tools); ``owner`` names the output in the cache.
     """
-    from zinepress.formats.pdffile import PlacedPart, assemble
+    from zinepress.formats.pdffile import FurnitureRun, PlacedPart, assemble
     cache = PartCache(build_dir, owner)
 
     def job(html: str, source: str, first_right: bool = True, furniture: bool = False):
         return PartJob(key(fingerprint, html, str(first_right), str(furniture)), html,
                        str(root), source, epoch, first_right, furniture)
 
-    book_html = "templates/book.html.j2"
-    htmls = [html_for("book.html.j2", part="chapter", chapters=[ch]) for ch in chapters]
-    htmls.append(html_for("book.html.j2", part="back", chapters=chapters))
+    groups = units([len(ch.html) for ch in chapters])
+    htmls = [html_for("book.html.j2", show=["chapters"], chapters=[chapters[i] for i in group])
+             for group in groups] + [html_for("book.html.j2", show=["back"], chapters=chapters)]
     sides: dict[int, bool] = {}  # parts laid out from a left page (see below)
     for _ in range(3):
-        laid = cache.lay_out([job(html, book_html, sides.get(i, True))
-                              for i, html in enumerate(htmls)], run)
-        front, placements = lay_out_front(html_for, chapters, laid, cache, job, run)
+        laid = cache.lay_out([job(html, BOOK, sides.get(i, True)) for i, html in enumerate(htmls)],
+                             run)
+        front, placements, starts = lay_out_front(html_for, chapters, groups, laid, cache, job, run)
         laid = [front, *laid]
-        furniture = cache.lay_out([
-            job(furniture_html(html_for, kind, place, ch), "templates/furniture.html.j2",
-                place.first_right, furniture=True)
-            for kind, place, ch in zip(["front"] + ["chapter"] * len(chapters) + ["back"],
-                                       placements, [None, *chapters, None])], run)
+        runs = furniture_runs(html_for, chapters, groups, laid, placements, starts)
+        furniture = cache.lay_out([job(html, "templates/furniture.html.j2", right, furniture=True)
+                                   for _, right, html in runs], run)
+        over = {first + i: (run_layout, i) for (first, _, _), run_layout in zip(runs, furniture)
+                for i in range(run_layout.pages)}
         # A body laid out from a right page fits a left one when the text block is as
         # wide on both sides (print.css); otherwise it is laid out again on its side.
-        wrong = [i for i, (body, furn) in enumerate(zip(laid, furniture))
-                 if rounded(body.widths_pt) != rounded(furn.widths_pt)]
+        wrong = [i for i, (body, place) in enumerate(zip(laid, placements))
+                 if any(round(body.widths_pt[j], 2) != round(page_widths(over, place, j), 2)
+                        for j in range(body.pages))]
         if not wrong:
             break
         sides.update({i - 1: placements[i].first_right for i in wrong})
     else:
         raise AssertionError("parts do not fit their pages' width")
-    parts = [PlacedPart(body.pdf, furn.pdf, shifts(body, furn), body.anchors, place.blanks_before)
-             for body, furn, place in zip(laid, furniture, placements)]
-    data = assemble(parts, font_cache=FontCache(cache))
+    parts = [PlacedPart(body.pdf, shifts(over, body, place), body.anchors, place.blanks_before)
+             for body, place in zip(laid, placements)]
+    data = assemble(parts, [FurnitureRun(layout.pdf, first) for (first, _, _), layout
+                            in zip(runs, furniture)], font_cache=FontCache(cache))
     cache.prune()
     return data
 
 
-def furniture_html(html_for, kind: str, place: paging.Placement, chapter) -> str:
-    """Return the furniture document of one part placed at ``place``."""
-    return html_for("furniture.html.j2", furniture={
-        "kind": kind, "pages": place.pages, "first_page": place.first_page,
-        "first_right": place.first_right, "role": chapter.role if chapter else "",
-        "heading": heading(chapter.html) if chapter else ""})
+def page_widths(over: dict, place: paging.Placement, index: int) -> float:
+    """Return the page-area width of a part's page ``index`` in its book position."""
+    found = over.get(place.first_page + index)
+    return found[0].widths_pt[found[1]] if found else -1.0
+
+
+def shifts(over: dict, body, place: paging.Placement) -> tuple[float, ...]:
+    """Return how far each body page moves right to sit on its book page's margin."""
+    moved = []
+    for j in range(body.pages):
+        layout, i = over[place.first_page + j]
+        moved.append(round(layout.lefts_pt[i] - body.lefts_pt[j], 4))
+    return tuple(moved)
+
+
+def chapter_starts(chapters, groups, laid, placements) -> dict[str, int]:
+    """Return each chapter's first page number, from its layout's anchors and placement."""
+    starts = {}
+    for group, body, place in zip(groups, laid, placements):
+        where = dict(zip(body.anchors, body.anchor_pages))
+        for i in group:
+            starts[chapters[i].ident] = place.first_page + where.get(chapters[i].ident, 0)
+    return starts
+
+
+def furniture_runs(html_for, chapters, groups, laid, placements, starts):
+    """Return ``(first page, first page is right, HTML)`` of each furniture document.
+
+    Consecutive parts share a document of at least :data:`FURNITURE_PAGES` pages; the
+    blank pages between two of them (a left-hand colophon) come out of the stylesheets.
+    """
+    described = [[{"kind": "front", "pages": laid[0].pages}]]
+    for group, body, place in zip(groups, laid[1:], placements[1:]):
+        end = place.first_page + body.pages
+        firsts = [starts[chapters[i].ident] for i in group] + [end]
+        described.append([{"kind": "chapter", "pages": nxt - first, "role": chapters[i].role,
+                           "heading": heading(chapters[i].html)}
+                          for i, first, nxt in zip(group, firsts, firsts[1:])])
+    described.append([{"kind": "back", "pages": laid[-1].pages}])
+    runs, current, first = [], [], None
+    for parts, place in zip(described, placements):
+        if first is None:
+            first = place
+        current += parts
+        if sum(p["pages"] for p in current) >= FURNITURE_PAGES:  # read here: tests change it
+            runs.append((first, current))
+            current, first = [], None
+    if current:
+        runs.append((first, current))
+    return [(place.first_page, place.first_right, html_for("furniture.html.j2", furniture={
+        "first_page": place.first_page, "first_right": place.first_right, "parts": parts}))
+        for place, parts in runs]
 
 
 def heading(html: str) -> str:
@@ -196,30 +271,21 @@ def heading(html: str) -> str:
     return _ID.sub("", found.group(0), count=1) if found else ""
 
 
-def lay_out_front(html_for, chapters, laid, cache, job, run, guess: int = 2):
-    """Return the front matter's layout and every part's placement.
+def lay_out_front(html_for, chapters, groups, laid, cache, job, run, guess: int = 2):
+    """Return the front matter's layout, every part's placement and the chapters' pages.
 
     The contents page shows the chapters' page numbers, which depend on the front
     matter's own length: start from ``guess`` pages and lay out again if it differs.
     """
     for _ in range(4):
         placements = paging.place_parts([(guess, "auto")] + [(p.pages, p.break_before) for p in laid])
-        pages = {ch.ident: place.first_page for ch, place in zip(chapters, placements[1:])}
-        [front] = cache.lay_out([job(html_for("book.html.j2", part="front", chapters=chapters,
-                                              pages=pages), "templates/book.html.j2")], run)
+        starts = chapter_starts(chapters, groups, laid, placements[1:])
+        [front] = cache.lay_out([job(html_for("book.html.j2", show=["front"], chapters=chapters,
+                                              pages=starts), BOOK)], run)
         if front.pages == guess:
-            return front, placements
+            return front, placements, starts
         guess = front.pages
     raise AssertionError("the front matter's length does not settle")
-
-
-def rounded(values: Sequence[float]) -> tuple[float, ...]:
-    return tuple(round(v, 2) for v in values)
-
-
-def shifts(body, furniture) -> tuple[float, ...]:
-    """Return how far each body page moves right to sit on its book page's margin."""
-    return tuple(round(f - b, 4) for b, f in zip(body.lefts_pt, furniture.lefts_pt))
 
 
 def style_fingerprint(root: Path, extra: Sequence[str] = ()) -> str:

@@ -191,6 +191,7 @@ class PartLayout:
     lefts_pt: tuple[float, ...]
     widths_pt: tuple[float, ...]
     anchors: tuple[str, ...]
+    anchor_pages: tuple[int, ...]
     break_before: str
     first_right: bool
 
@@ -206,7 +207,11 @@ def layout_part(html: str, root: Path, base_dir: Path, source: str, epoch: int |
     document = lay_out(html, root, base_dir, source,
                        extra_css=side + ("" if furniture else NO_FURNITURE),
                        fix_notes=not furniture)
-    anchors = tuple(sorted({name for page in document.pages for name in page.anchors}))
+    first_page: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            first_page.setdefault(name, index)
+    anchors = tuple(sorted(first_page))
     keep_foreign_links(document, set(anchors))
     boxes = [page._page_box for page in document.pages]
     with source_date_epoch(epoch):
@@ -217,6 +222,7 @@ def layout_part(html: str, root: Path, base_dir: Path, source: str, epoch: int |
         lefts_pt=tuple(round(box.margin_left * PX_PT, 4) for box in boxes),
         widths_pt=tuple(round(box.width * PX_PT, 4) for box in boxes),
         anchors=anchors,
+        anchor_pages=tuple(first_page[name] for name in anchors),
         break_before=first_break(boxes[0]) if boxes else "auto",
         first_right=first_right)
 

@@ -65,56 +65,66 @@ def warn_if_colophon_overflows(data: bytes, name: str) -> None:
 
 @dataclass(frozen=True)
 class PlacedPart:
-    """One part to assemble: its body and furniture PDFs, and where they go.
+    """One part to assemble: its body PDF and where its pages go.
 
-    ``shifts_pt``: how far each body page moves right to sit on its final side;
+    ``shifts_pt``: how far each page moves right to sit on its final side;
     ``anchors``: the ids that really live in this part (its other named destinations
     are stand-ins for links to ids of other parts); ``blanks_before``: empty pages
     to put before it.
     """
 
     body: bytes
-    furniture: bytes
     shifts_pt: tuple[float, ...]
     anchors: tuple[str, ...]
     blanks_before: int = 0
 
 
-def assemble(parts: Sequence[PlacedPart], info_from: int = 0,
-             font_cache: MutableMapping | None = None) -> bytes:
-    """Return one PDF of ``parts`` in order: pages, links, destinations, bookmarks.
+@dataclass(frozen=True)
+class FurnitureRun:
+    """The page furniture of the book pages ``first_page`` (1-based) onwards, one per page."""
 
-    Each font is embedded once (:func:`merge_fonts`, with ``font_cache``). Document
+    pdf: bytes
+    first_page: int
+
+
+def assemble(parts: Sequence[PlacedPart], furniture: Sequence[FurnitureRun],
+             info_from: int = 0, font_cache: MutableMapping | None = None) -> bytes:
+    """Return one PDF of ``parts`` in order, ``furniture`` over the pages it covers.
+
+    Links, named destinations and bookmarks of every part point at the book's pages;
+    each font is embedded once (:func:`merge_fonts`, with ``font_cache``). Document
     info (title, author, dates) and the language come from part ``info_from``.
     """
     out = pikepdf.new()
     destinations: dict[str, list] = {}
     bookmarks: list[pikepdf.OutlineItem] = []
-    opened: list[pikepdf.Pdf] = []
+    bodies = [open_pdf(part.body) for part in parts]
+    runs = [(run.first_page, open_pdf(run.pdf)) for run in furniture]
+    over = {first + i: page for first, pdf in runs for i, page in enumerate(pdf.pages)}
     try:
-        for part in parts:
-            body, furniture = open_pdf(part.body), open_pdf(part.furniture)
-            opened += [body, furniture]
-            if len(body.pages) != len(furniture.pages) or len(body.pages) != len(part.shifts_pt):
-                raise ValueError("a part and its furniture differ in page count")
-            first = len(out.pages) + part.blanks_before
+        for part, body in zip(parts, bodies):
+            if len(body.pages) != len(part.shifts_pt):
+                raise ValueError("a part's shifts do not match its pages")
             for _ in range(part.blanks_before):
-                out.add_blank_page(page_size=_size(body.pages[0]))
-            for page, furniture_page, shift in zip(body.pages, furniture.pages, part.shifts_pt):
-                out.pages.append(pikepdf.Page(_book_page(out, page, furniture_page, shift)))
+                out.pages.append(pikepdf.Page(_book_page(out, body.pages[0], over.get(
+                    len(out.pages) + 1), 0, blank=True)))
+            first = len(out.pages)
+            for page, shift in zip(body.pages, part.shifts_pt):
+                out.pages.append(pikepdf.Page(_book_page(out, page, over.get(len(out.pages) + 1),
+                                                         shift)))
             destinations.update(_destinations(body, part, first, out))
             bookmarks += _bookmarks(body, part.shifts_pt, first)
         merge_fonts(out, font_cache)
         _write_destinations(out, destinations)
         with out.open_outline() as outline:
             outline.root.extend(bookmarks)
-        _copy_document_info(opened[2 * info_from], out)
+        _copy_document_info(bodies[info_from], out)
         buffer = io.BytesIO()
         out.save(buffer, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return buffer.getvalue()
     finally:
-        for pdf in opened:
+        for pdf in [*bodies, *(pdf for _, pdf in runs)]:
             pdf.close()
         out.close()
 
@@ -142,21 +152,28 @@ def _form(out: pikepdf.Pdf, page: pikepdf.Page) -> pikepdf.Stream:
     return form
 
 
-def _book_page(out: pikepdf.Pdf, page: pikepdf.Page, furniture: pikepdf.Page,
-               shift: float) -> pikepdf.Dictionary:
-    """Return the book page: ``page`` moved ``shift`` points right, ``furniture`` over it."""
-    content = f"q 1 0 0 1 {_num(shift)} 0 cm /Body Do Q /Furniture Do".encode()
+def _book_page(out: pikepdf.Pdf, page: pikepdf.Page, furniture: pikepdf.Page | None,
+               shift: float, blank: bool = False) -> pikepdf.Dictionary:
+    """Return a book page: ``page`` moved ``shift`` points right, ``furniture`` over it.
+
+    ``blank``: only the page's size is taken from ``page`` (a blank page).
+    """
+    xobjects, content = pikepdf.Dictionary(), []
+    if not blank:
+        xobjects.Body = _form(out, page)
+        content.append(f"q 1 0 0 1 {_num(shift)} 0 cm /Body Do Q")
+    if furniture is not None:
+        xobjects.Furniture = _form(out, furniture)
+        content.append("/Furniture Do")
     new = out.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.Page,
         MediaBox=pikepdf.Array([float(v) for v in page.mediabox]),
         **{key[1:]: pikepdf.Array([float(v) for v in page.obj[key]])
-           for key in ("/TrimBox", "/BleedBox")
-           if key in page.obj},
-        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(
-            Body=_form(out, page), Furniture=_form(out, furniture))),
-        Contents=pikepdf.Stream(out, content)))
+           for key in ("/TrimBox", "/BleedBox") if key in page.obj},
+        Resources=pikepdf.Dictionary(XObject=xobjects),
+        Contents=pikepdf.Stream(out, " ".join(content).encode())))
     annotations = []
-    for annotation in page.obj.get("/Annots", []):
+    for annotation in [] if blank else page.obj.get("/Annots", []):
         if "/P" in annotation:
             del annotation["/P"]
         copied = out.copy_foreign(annotation)
