@@ -102,7 +102,7 @@ def test_independent_outputs_start_together_and_imposition_waits_for_its_pdf(pro
     lock = threading.Lock()
     release = {name: threading.Event() for name in TARGETS}
 
-    def fake_make(book, prepared, name):
+    def fake_make(book, prepared, name, run=None):
         with lock:
             events.append(("start", name))
         if name in ("pdf", "pdf-letter"):
