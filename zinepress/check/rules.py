@@ -234,8 +234,8 @@ def check_templates(book: Book) -> list[ZineError]:
     """
     folder = book.root / TEMPLATES_DIR
     errors = []
-    for path in sorted(folder.glob("*.css")) + sorted(folder.glob("*.j2")):
-        errors += _check_css_text(book, path, f"{TEMPLATES_DIR}/{path.name}",
+    for path in sorted(folder.rglob("*.css")) + sorted(folder.glob("*.j2")):
+        errors += _check_css_text(book, path, f"{TEMPLATES_DIR}/{path.relative_to(folder).as_posix()}",
                                   markup=path.suffix == ".j2")
     return errors + check_template_syntax(book)
 

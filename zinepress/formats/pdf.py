@@ -3,6 +3,13 @@
 WeasyPrint gets a URL fetcher that serves only ``file:`` URLs inside the project
 folder and refuses everything else (http, https, ftp, files elsewhere), so a build
 never reaches the network and never reads outside the project.
+
+It also gets a font configuration that sees no installed font (:func:`project_fonts`):
+only the ``@font-face`` files of the project's stylesheets exist for the layout, so a
+font some machine happens to have can neither change a line break nor fill in a
+missing glyph. Fonts are always subset by fontTools (a pinned Python package), never by
+the system's optional HarfBuzz subsetter, whose presence and version would change the
+bytes from one machine to the next.
 """
 
 from __future__ import annotations
@@ -11,12 +18,15 @@ import contextlib
 import logging
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import weasyprint
+import weasyprint.pdf.fonts
 from weasyprint.formatting_structure.boxes import LineBox
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from zinepress.errors import ZineError
@@ -49,6 +59,47 @@ class ProjectFetcher(URLFetcher):
             reason = "not a project file"
         self.refused.append(url)
         raise RefusedResource(f"{url} is {reason}")
+
+
+# A fontconfig configuration with no font directory: installed fonts stay invisible.
+PROJECT_ONLY_FONTCONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig></fontconfig>
+"""
+
+
+def project_fonts() -> FontConfiguration:
+    """Return a WeasyPrint font configuration that knows no installed font.
+
+    fontconfig reads ``FONTCONFIG_FILE`` when a configuration is loaded, so the variable
+    is set only while WeasyPrint loads one, then restored. Fonts then come only from
+    ``@font-face`` rules, which WeasyPrint adds to this configuration.
+    """
+    saved = os.environ.get("FONTCONFIG_FILE")
+    with tempfile.TemporaryDirectory(prefix="zinepress-fonts-") as folder:
+        config = Path(folder) / "fonts.conf"
+        config.write_text(PROJECT_ONLY_FONTCONFIG, encoding="utf-8")
+        os.environ["FONTCONFIG_FILE"] = str(config)
+        try:
+            return FontConfiguration()
+        finally:
+            if saved is None:
+                del os.environ["FONTCONFIG_FILE"]
+            else:
+                os.environ["FONTCONFIG_FILE"] = saved
+
+
+def subset_with_fonttools() -> None:
+    """Make WeasyPrint subset fonts with fontTools even where libharfbuzz-subset is installed.
+
+    WeasyPrint uses the HarfBuzz subsetter when the system has it: same glyphs, other
+    bytes, and those bytes change with the library's version. fontTools comes pinned
+    from PyPI, and on the TrueType faces we ship it is as fast (1.6 s for the essay).
+    """
+    weasyprint.pdf.fonts.harfbuzz_subset = None
+
+
+subset_with_fonttools()
 
 
 def quiet_weasyprint() -> None:
@@ -102,12 +153,13 @@ def lay_out(html: str, root: Path, base_dir: Path, source: str, extra_css: str =
     fetcher = ProjectFetcher(root, source)
     html = number_blocks(html)
     relaxed: set[str] = set()
+    fonts = project_fonts()
     try:
         for _ in range(MAX_NOTE_FIXES + 1):
             css = extra_css + "".join(f'[data-b="{b}"] {{ widows: 1 !important; orphans: 1 !important; }}' for b in sorted(relaxed))
             document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/",
                                        url_fetcher=fetcher).render(
-                stylesheets=[weasyprint.CSS(string=css)] if css else None)
+                stylesheets=[weasyprint.CSS(string=css)] if css else None, font_config=fonts)
             culprits = {last_block(document.pages[page]) for page in notes_off_their_page(document)}
             if not fix_notes or not culprits - relaxed - {None}:
                 break
