@@ -390,16 +390,23 @@ def _copy_glyphs(base, others) -> bool:
                 base["hmtx"][names[gid]] = other["hmtx"][names[gid]]
         return True
     if "glyf" in base:
+        # TrueType subsets name the glyphs they dropped glyph00042: go by glyph id.
         for other, gids in others:
             other_names = other.getGlyphOrder()
-            for gid in gids:
-                if gid >= len(other_names) or other_names[gid] != names[gid]:
-                    return False
-                glyph = other["glyf"][names[gid]]
+            gid_of = {name: gid for gid, name in enumerate(other_names)}
+            todo = [gid for gid in gids if gid < len(other_names)]
+            done: set[int] = set()
+            while todo:
+                gid = todo.pop()
+                if gid in done:
+                    continue
+                done.add(gid)
+                glyph = other["glyf"][other_names[gid]]
                 for component in getattr(glyph, "components", None) or []:
-                    base["glyf"][component.glyphName] = other["glyf"][component.glyphName]
+                    todo.append(gid_of[component.glyphName])
+                    component.glyphName = names[gid_of[component.glyphName]]
                 base["glyf"][names[gid]] = glyph
-                base["hmtx"][names[gid]] = other["hmtx"][names[gid]]
+                base["hmtx"][names[gid]] = other["hmtx"][other_names[gid]]
         return True
     return False
 
