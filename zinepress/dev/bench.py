@@ -39,7 +39,7 @@ class Run:
     peak_mb: float
 
 
-def measure(argv: list[str], log: Path | None = None) -> Run:
+def measure(argv: list[str], log: Path | None = None, what: str = "") -> Run:
     """Run ``argv`` to its end; return its wall time, CPU time and peak memory."""
     started = time.perf_counter()
     with open(log or os.devnull, "ab") as out:
@@ -50,7 +50,10 @@ def measure(argv: list[str], log: Path | None = None) -> Run:
         raise SystemExit(f"failed: {' '.join(argv)}" + (f" (see {log})" if log else ""))
     # wait4 counts the children the process waited for (the build's workers) too;
     # ru_maxrss is then the largest single process, in KiB on Linux.
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    run = Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    print(f"{what or argv[-1]}: {run.wall_s:.2f} s wall, {run.cpu_s:.2f} s CPU, "
+          f"{run.peak_mb:.0f} MB ({load()})", file=sys.stderr, flush=True)
+    return run
 
 
 def build_argv(root: Path) -> list[str]:
@@ -81,20 +84,23 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def bench_book(root: Path, edit_spec: tuple[str, str, str], pairs: int, logs: Path) -> dict:
+def bench_book(root: Path, edit_spec: tuple[str, str, str], pairs: int, logs: Path,
+               edits_count: int = 3) -> dict:
     """Measure one book: clean build against the floor (paired), no-op, one-word edit."""
     floor = floor_argv(root)
     clean_runs, floor_runs = [], []
     for _ in range(pairs):
         clean(root)
-        clean_runs.append(measure(build_argv(root), logs / f"{root.name}-clean.log"))
-        floor_runs.append(measure(floor))
-    noop = [measure(build_argv(root)) for _ in range(5)]
+        clean_runs.append(measure(build_argv(root), logs / f"{root.name}-clean.log",
+                                  f"{root.name} clean build"))
+        floor_runs.append(measure(floor, what=f"{root.name} floor"))
+    noop = [measure(build_argv(root), what=f"{root.name} no-op") for _ in range(5)]
     rel, old, new = edit_spec
     edits = []
-    for i in range(3):
+    for i in range(edits_count):
         edit(root, rel, *((old, new) if i % 2 == 0 else (new, old)))
-        edits.append(measure(build_argv(root), logs / f"{root.name}-edit.log"))
+        edits.append(measure(build_argv(root), logs / f"{root.name}-edit.log",
+                             f"{root.name} one-word edit"))
     return {"clean": clean_runs, "floor": floor_runs, "noop": noop, "edit": edits,
             "pages": page_count(root), "edit_spec": edit_spec,
             "edit_log": last_build_lines(logs / f"{root.name}-edit.log")}
@@ -200,8 +206,10 @@ def report(essay: dict, long: dict, words: int, loads: tuple[str, str]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """``make bench``; ``--quick``: one pair and two edits for the long book."""
     from zinepress.dev import longbook
+    quick = "--quick" in (sys.argv[1:] if argv is None else argv)
     loads = [load()]
     with tempfile.TemporaryDirectory(prefix="zinepress-bench-") as tmp:
         tmp = Path(tmp)
@@ -210,7 +218,7 @@ def main() -> int:
         shutil.copytree(PROJECT / "source", essay_root / "source")
         shutil.copytree(PROJECT / "templates", essay_root / "templates")
         print("essay …", file=sys.stderr)
-        essay = bench_book(essay_root, ESSAY_EDIT, pairs=3, logs=tmp)
+        essay = bench_book(essay_root, ESSAY_EDIT, pairs=2 if quick else 3, logs=tmp)
         long_root = tmp / "long"
         files = longbook.write_project(long_root, PROJECT / "templates")
         words = sum(len(f.read_text(encoding="utf-8").split()) for f in files)
@@ -218,7 +226,8 @@ def main() -> int:
         word = middle.read_text(encoding="utf-8").split("\n\n")[3].split()[5]
         print(f"long book ({words:,} words) …", file=sys.stderr)
         long = bench_book(long_root, (middle.relative_to(long_root).as_posix(), f" {word} ",
-                                      f" {word[::-1]} "), pairs=2, logs=tmp)
+                                      f" {word[::-1]} "), pairs=1 if quick else 2, logs=tmp,
+                          edits_count=2 if quick else 3)
     loads.append(load())
     text = report(essay, long, words, (loads[0], loads[1]))
     print(text)
