@@ -1,6 +1,6 @@
 """Command line: parse arguments, run one command, turn a ZineError into one line.
 
-``zinepress build [pdf|epub|colophon|zine|all]``, ``zinepress check``,
+``zinepress new DIR``, ``zinepress build [pdf|epub|colophon|zine|all]``, ``zinepress check``,
 ``zinepress impose IN.pdf -o OUT.pdf``. ``python build.py`` is the same command line.
 """
 
@@ -29,6 +29,15 @@ def parser() -> argparse.ArgumentParser:
                        help="one or more of: " + ", ".join([*GROUPS, *RECIPES]))
     build.add_argument("-j", "--jobs", type=positive_int, default=None,
                        help="outputs rendered at once (default: the number of cores)")
+
+    new = sub.add_parser("new", help="start a new zine: a folder with metadata, a sample "
+                                     "chapter and a Makefile")
+    new.add_argument("folder", type=Path, metavar="DIR", help="the new project folder")
+    new.add_argument("--title", help="the title (default: made from the folder name)")
+    new.add_argument("--author", help="the author (default: 'Your Name')")
+    new.add_argument("--lang", default="en", help="language as a BCP 47 tag (default: en)")
+    new.add_argument("--license", default="anti-copyright",
+                     help="licence (default: anti-copyright); see README, Metadata fields")
 
     check = sub.add_parser("check", help="check the sources without rendering")
     check.add_argument("--strict", action="store_true", help="make lint findings fatal")
@@ -97,6 +106,13 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "build":
         from zinepress.build.builder import build
         build(args.root, args.outputs or ["all"], jobs=args.jobs)
+        return 0
+    if args.command == "new":
+        from zinepress.source.scaffold import new_project
+        root = new_project(args.folder, title=args.title, author=args.author, lang=args.lang,
+                           license=args.license)
+        log.info("new zine in %s: edit source/metadata.yaml and source/01-start.md, "
+                 "then run make there", root)
         return 0
     if args.command == "check":
         from zinepress.check.run import run_check

@@ -122,7 +122,9 @@ class Build:
 
     def input_hashes(self, name: str) -> dict[str, str]:
         recipe = RECIPES[name]
-        paths = [rel for pattern in recipe.inputs for p in sorted(self.root.glob(pattern))
+        templates = [pattern for pattern in recipe.inputs if pattern.startswith("templates/")]
+        paths = [rel for pattern in recipe.inputs if pattern not in templates
+                 for p in sorted(self.root.glob(pattern))
                  if not (rel := p.relative_to(self.root).as_posix()).startswith(NOT_INPUTS)]
         if recipe.uses_css:
             paths += list(self.book.meta.get("css") or [])
@@ -133,7 +135,8 @@ class Build:
                 upstream[f"pages:{rel}"] = str(self.page_count(dep))
             else:
                 paths.append(rel)
-        return {**manifest.hash_inputs(self.root, paths, self.hash_cache), **upstream,
+        return {**manifest.hash_inputs(self.root, paths, self.hash_cache),
+                **manifest.hash_templates(self.root, templates, self.hash_cache), **upstream,
                 **tool_fingerprint(), **code_fingerprint(),
                 "env:SOURCE_DATE_EPOCH": str(self.epoch)}
 

@@ -164,13 +164,13 @@ def epub(book: Book, prepared: Prepared) -> bytes:
     from zinepress.render.templates import render_colophon, render_template
     blocks = epub_format.epub_blocks(book, list(prepared.ast),
                                      render_colophon(book, prepared.tools, "epub"))
+    from zinepress.render.layers import template_file
     cover = render_template(book.root, "cover.svg.j2", context(book, prepared))
-    templates = Path(book.root) / "templates"
     with tempfile.TemporaryDirectory(prefix="zinepress-epub-") as tmp:
         cover_path, out = Path(tmp) / "cover.svg", Path(tmp) / "book.epub"
         cover_path.write_text(cover, encoding="utf-8")
         epub_format.write_epub(book, blocks, out, cover_path,
-                               [templates / "epub.css", *extra_css(book)],
+                               [template_file(book.root, "epub.css"), *extra_css(book)],
                                prepared.epoch, Path(book.root) / "source")
         return out.read_bytes()
 
@@ -191,11 +191,13 @@ def printing(source: str, paper: str, book: Book, prepared: Prepared) -> bytes:
     from zinepress.formats.pdf import source_date_epoch
     from zinepress.impose.printing import render_printing_instructions
     from zinepress.impose.saddle import saddle_plan
+    from zinepress.render.layers import template_file
     plan = saddle_plan(pdffile.page_count(prepared.upstream[source]))
     with source_date_epoch(prepared.epoch):
         return render_printing_instructions(plan, title=book.meta["title"], paper=paper,
                                             duplex="short-edge",
-                                            templates=Path(book.root) / "templates")
+                                            templates=template_file(
+                                                book.root, "printing.html.j2").parent)
 
 
 # -- the table ----------------------------------------------------------------------

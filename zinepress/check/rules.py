@@ -17,6 +17,7 @@ from pathlib import Path
 
 from zinepress.source import metadata
 from zinepress.errors import ZineError
+from zinepress.render.layers import overlay_path
 from zinepress.source.load import SOURCE_DIR, METADATA_FILE, Book, Chapter, resolve_inside
 
 LACUNA = "[…]"
@@ -30,6 +31,7 @@ _ATX_H1 = re.compile(r"^#(?!#)\s*(.*?)\s*(\{[^}]*\})?\s*#*\s*$")
 _SETEXT_H1 = re.compile(r"^=+\s*$")
 _NOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:")
 _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 _IMAGE_REF = re.compile(r"!\[([^\]]*)\](?!\()(?:\[([^\]]*)\])?")
 _LINK_DEF = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:\s*<?([^\s>]+)")
@@ -132,31 +134,50 @@ def check_heading(chapter: Chapter) -> list[ZineError]:
 
 
 def check_footnotes(book: Book) -> list[ZineError]:
-    """Every note defined once and called once, call and definition in the same file."""
-    calls: dict[str, Line] = {}
-    defs: dict[str, Line] = {}
-    errors = []
-    for chapter in book.chapters:
-        for line in text_lines(chapter):
-            definition = _NOTE_DEF.match(line.text)
-            if definition:
-                errors += _record_once(defs, definition.group(1), line, "Z203", "defined")
-            start = definition.end() if definition else 0
-            for match in _NOTE_CALL.finditer(line.text, start):
-                errors += _record_once(calls, match.group(1), line, "Z204", "called")
-    for label, line in calls.items():
-        if label not in defs:
-            errors.append(ZineError(line.chapter.rel, line.number, "Z201",
-                                    f"footnote [^{label}] is called but never defined"))
-        elif defs[label].chapter is not line.chapter:
-            errors.append(ZineError(defs[label].chapter.rel, defs[label].number, "Z205",
-                                    f"footnote [^{label}] is defined in another file than "
-                                    f"its call ({line.chapter.rel}:{line.number})"))
-    for label, line in defs.items():
-        if label not in calls:
+    """Every note defined once and called once, call and definition in the same file.
+
+    Labels belong to their chapter file (pandoc reads each file on its own scope), so
+    every chapter may number its notes from ``[^1]``.
+    """
+    found = [_note_labels(chapter) for chapter in book.chapters]
+    errors = [e for _, _, errs in found for e in errs]
+    for i, (calls, defs, _) in enumerate(found):
+        elsewhere = [other for j, other in enumerate(found) if j != i]
+        for label, line in calls.items():
+            if label in defs:
+                continue
+            stray = next((d[label] for c, d, _ in elsewhere if label in d and label not in c),
+                         None)
+            if stray is not None:
+                errors.append(ZineError(stray.chapter.rel, stray.number, "Z205",
+                                        f"footnote [^{label}] is defined in another file than "
+                                        f"its call ({line.chapter.rel}:{line.number})"))
+            else:
+                errors.append(ZineError(line.chapter.rel, line.number, "Z201",
+                                        f"footnote [^{label}] is called but never defined"))
+        for label, line in defs.items():
+            if label in calls or any(label in c and label not in d for c, d, _ in elsewhere):
+                continue
             errors.append(ZineError(line.chapter.rel, line.number, "Z202",
                                     f"footnote [^{label}] is defined but never called"))
-    return errors
+    order = {chapter.rel: chapter.index for chapter in book.chapters}
+    return sorted(errors, key=lambda e: (order.get(str(e.path), 0), e.line or 0))
+
+
+def _note_labels(chapter: Chapter) -> tuple[dict[str, Line], dict[str, Line], list[ZineError]]:
+    """Return the chapter's note calls and definitions (first place of each) and repeats."""
+    calls: dict[str, Line] = {}
+    defs: dict[str, Line] = {}
+    errors: list[ZineError] = []
+    for line in text_lines(chapter):
+        definition = _NOTE_DEF.match(line.text)
+        if definition:
+            errors += _record_once(defs, definition.group(1), line, "Z203", "defined")
+        start = definition.end() if definition else 0
+        prose = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line.text)
+        for match in _NOTE_CALL.finditer(prose, start):
+            errors += _record_once(calls, match.group(1), line, "Z204", "called")
+    return calls, defs, errors
 
 
 def _record_once(seen: dict[str, Line], label: str, line: Line, code: str,
@@ -278,6 +299,7 @@ def _check_resource(book: Book, target: str, shown: str, line: int | None,
         path = resolve_inside(book.root, f"{base}/{target}", shown, line)
     except ZineError as exc:
         return [exc]
+    path = overlay_path(book.root, path)  # templates/X missing here: the default X
     if not path.is_file():
         return [ZineError(shown, line, "Z304", f"{what} '{target}' not found")]
     return []

@@ -30,6 +30,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from zinepress.errors import ZineError
+from zinepress.render.layers import is_default_template, overlay_path
 
 
 class RefusedResource(FatalURLFetchingError):
@@ -37,7 +38,11 @@ class RefusedResource(FatalURLFetchingError):
 
 
 class ProjectFetcher(URLFetcher):
-    """Serve ``file:`` URLs under ``root`` only; refuse every other URL.
+    """Serve ``file:`` URLs under ``root`` (and zinepress's default templates) only.
+
+    A URL under the project's ``templates/`` with no file there is served from the
+    default template of the same name, so a project overrides templates file by file.
+    Every other URL is refused.
 
     ``source`` names the file shown in the error (the template that asked).
     """
@@ -51,10 +56,11 @@ class ProjectFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         parsed = urlparse(url)
         if parsed.scheme == "file":
-            path = Path(unquote(parsed.path)).resolve()
-            if path.is_relative_to(self.root) and path.is_file():
-                return super().fetch(url, headers)
-            reason = "outside the project" if not path.is_relative_to(self.root) else "missing"
+            path = overlay_path(self.root, Path(unquote(parsed.path)).resolve())
+            inside = path.is_relative_to(self.root) or is_default_template(path)
+            if inside and path.is_file():
+                return super().fetch(path.as_uri(), headers)
+            reason = "outside the project" if not inside else "missing"
         else:
             reason = "not a project file"
         self.refused.append(url)

@@ -62,14 +62,22 @@ class Book:
         return slugify(self.meta["title"])
 
 
-def slugify(text: str) -> str:
-    """Return a file-name slug.
+SLUG_CHARS = 60  # output names add up to 20 characters; file systems allow 255 bytes
+
+
+def slugify(text: str, limit: int = SLUG_CHARS) -> str:
+    """Return a file-name slug, cut at a word to at most ``limit`` characters.
 
     >>> slugify("Create Two, Three, Many Parties of Autonomy!")
     'create-two-three-many-parties-of-autonomy'
+    >>> slugify("Sur la nécessité de l’entraide : essai sur les cuisines collectives", 30)
+    'sur-la-necessite-de-lentraide'
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "book"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace("’", "")).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit + 1].rsplit("-", 1)[0] if "-" in slug[:limit + 1] else slug[:limit]
+    return slug or "book"
 
 
 def read_text(path: Path, rel: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from zinepress.errors import ZineError
+from zinepress.source.licenses import LICENSE_IDS
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Field:
     """One metadata field: its YAML name, expected type, whether required, and help."""
 
     name: str
-    kind: str  # "text", "texts", "date", "lang", "edition", "corrections", "chapters"
+    kind: str  # "text", "texts", "people", "license", "footnotes", "date", "lang", "edition", …
     required: bool
     help: str
 
@@ -33,13 +34,25 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("title", "text", True, "Title of the text, as on its title page."),
     Field("subtitle", "text", False, "Subtitle, if the text has one."),
-    Field("author", "text", True, "Author (a person or a group)."),
+    Field("short-title", "text", False,
+          "A short form of the title for running heads and the cover (default: the title, "
+          "cut before a colon or at about 60 characters)."),
+    Field("author", "people", True,
+          "Author: a name (a person or a group) or a list of names; "
+          "{name, file-as} gives the sort form."),
+    Field("translator", "people", False, "Translator: a name or a list of names."),
+    Field("editor", "people", False, "Editor: a name or a list of names."),
     Field("published-as", "text", False, "The name the author first published it under."),
     Field("date", "date", True, "Date of first publication: YYYY, YYYY-MM or YYYY-MM-DD."),
     Field("lang", "lang", True, "Language of the text as a BCP 47 tag (en, fr, pt-BR)."),
     Field("source", "text", False, "Where this copy was taken from (Muse #source)."),
     Field("notes", "text", False, "Publication history (Muse #notes)."),
-    Field("rights", "text", True, "The anti-copyright statement; becomes dc:rights."),
+    Field("license", "license", False,
+          "The licence, one of: " + ", ".join(LICENSE_IDS) + "; decides the cover line, "
+          "the colophon's wording and whether it invites copying."),
+    Field("rights", "text", False,
+          "Your own rights statement, printed large in the colophon and as dc:rights "
+          "(default: the licence's); required when there is no license."),
     Field("description", "text", False, "A one-paragraph description for catalogues."),
     Field("subject", "texts", False, "Keywords, a list of strings."),
     Field("identifier", "text", True, "A fixed unique id (urn:uuid:…) for the EPUB."),
@@ -50,8 +63,13 @@ FIELDS: tuple[Field, ...] = (
     Field("chapters", "chapters", True,
           "Ordered chapter files: {file, title} (and role: preface|references)."),
     Field("css", "texts", False, "Extra stylesheets (project paths) for print and EPUB."),
+    Field("footnotes", "footnotes", False,
+          "{numbering: book} numbers notes 1…N through the book (default); "
+          "{numbering: chapter} starts again in every chapter."),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
+PEOPLE_KEYS = {"name", "file-as"}
+NOTE_NUMBERING = ("book", "chapter")
 
 CORRECTION_KINDS = ("lacuna", "emendation", "normalisation")
 CORRECTION_KEYS = {"date", "file", "kind", "change", "reason", "from", "to"}
@@ -120,6 +138,10 @@ def validate(data: Any, lines: dict[tuple, int], path: Path) -> list[ZineError]:
                                         hint=field.help))
             continue
         errors += _check_value(field, data[field.name], lines, path)
+    if not data.get("license") and not data.get("rights"):
+        errors.append(ZineError(path, 1, "Z004", "required field 'license' is missing",
+                                hint="give a license (e.g. license: anti-copyright) "
+                                     "or your own rights statement"))
     return errors
 
 
@@ -136,6 +158,18 @@ def _check_value(field: Field, value: Any, lines, path: Path) -> list[ZineError]
     if field.kind == "texts":
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         return [] if ok else [wrong("a list of text")]
+    if field.kind == "people":
+        return [] if people(value) is not None else [
+            wrong("a name, a list of names, or {name, file-as}")]
+    if field.kind == "license":
+        if value in LICENSE_IDS:
+            return []
+        hint = nearest(str(value), LICENSE_IDS) or "known: " + ", ".join(LICENSE_IDS)
+        return [ZineError(path, line, "Z008", f"unknown license '{value}'", hint=hint)]
+    if field.kind == "footnotes":
+        ok = (isinstance(value, dict) and set(value) <= {"numbering"}
+              and value.get("numbering", "book") in NOTE_NUMBERING)
+        return [] if ok else [wrong("{numbering: book} or {numbering: chapter}")]
     if field.kind == "date":
         return [] if _DATE.match(str(value)) else [wrong("a date YYYY[-MM[-DD]]")]
     if field.kind == "lang":
@@ -149,6 +183,33 @@ def _check_value(field: Field, value: Any, lines, path: Path) -> list[ZineError]
     if field.kind == "chapters":
         return _check_chapters(value, lines, path)
     raise AssertionError(field.kind)
+
+
+def people(value: Any) -> list[dict[str, str]] | None:
+    """Return a name, a list of names or ``{name, file-as}`` entries as a list of dicts.
+
+    None means the value is not one of those shapes; ``file-as`` defaults to the name.
+
+    >>> people("Ana Lima")
+    [{'name': 'Ana Lima', 'file-as': 'Ana Lima'}]
+    >>> people(["Ana Lima", {"name": "Jo Park", "file-as": "Park, Jo"}])[1]
+    {'name': 'Jo Park', 'file-as': 'Park, Jo'}
+    >>> people([]), people(3), people({"name": "X", "role": "y"})
+    (None, None, None)
+    """
+    items = value if isinstance(value, list) else [value]
+    result = []
+    for item in items:
+        if isinstance(item, str) and item.strip():
+            result.append({"name": item.strip(), "file-as": item.strip()})
+        elif (isinstance(item, dict) and set(item) <= PEOPLE_KEYS
+              and isinstance(item.get("name"), str) and item["name"].strip()
+              and isinstance(item.get("file-as", ""), str)):
+            name = item["name"].strip()
+            result.append({"name": name, "file-as": (item.get("file-as") or name).strip()})
+        else:
+            return None
+    return result or None
 
 
 def _check_corrections(value: Any, lines, path: Path) -> list[ZineError]:
