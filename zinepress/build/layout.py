@@ -291,18 +291,21 @@ def lay_out_front(html_for, chapters, groups, laid, cache, job, run, guess: int 
 def style_fingerprint(root: Path, extra: Sequence[str] = ()) -> str:
     """Return a hash of what shapes a part's layout besides its HTML.
 
-    The files under ``templates/`` (stylesheets, fonts, language tables), the files
+    The files of every template layer (stylesheets, fonts, language tables), the files
     under ``source/`` that are not text (images), the tools' versions and the code
     that lays parts out; ``extra``: more strings (the build timestamp, the page size).
     """
     from zinepress.build.fingerprint import code_fingerprint, tool_fingerprint
     from zinepress.build.manifest import sha256_file
+    from zinepress.render.layers import template_dirs
     root = Path(root)
-    files = [p for p in sorted((root / "templates").rglob("*")) if p.is_file()]
-    files += [p for p in sorted((root / "source").rglob("*")) if p.is_file()
+    facts = [f"{layer}:{p.relative_to(folder).as_posix()}={sha256_file(p)}"
+             for layer, folder in enumerate(template_dirs(root))
+             for p in sorted(folder.rglob("*")) if p.is_file()]
+    facts += [f"{p.relative_to(root).as_posix()}={sha256_file(p)}"
+              for p in sorted((root / "source").rglob("*")) if p.is_file()
               and p.suffix not in (".md", ".yaml") and "original" not in p.relative_to(root).parts]
     code = code_fingerprint()
-    facts = [f"{p.relative_to(root).as_posix()}={sha256_file(p)}" for p in files]
     facts += [f"{k}={v}" for k, v in sorted(tool_fingerprint().items())]
     facts += [f"{k}={code[k]}" for k in sorted(code) if k.startswith("zinepress:formats/")]
     return key(*facts, *extra)
