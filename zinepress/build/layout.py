@@ -172,6 +172,7 @@ def reading_pdf(html_for: Callable[..., str], chapters: Sequence, root: Path,
     ``fingerprint`` hashes what shapes a layout besides its HTML (stylesheets, fonts,
     tools); ``owner`` names the output in the cache.
     """
+    from zinepress.formats.pdf import source_date_epoch
     from zinepress.formats.pdffile import FurnitureRun, PlacedPart, assemble
     cache = PartCache(build_dir, owner)
 
@@ -205,8 +206,9 @@ def reading_pdf(html_for: Callable[..., str], chapters: Sequence, root: Path,
         raise AssertionError("parts do not fit their pages' width")
     parts = [PlacedPart(body.pdf, shifts(over, body, place), body.anchors, place.blanks_before)
              for body, place in zip(laid, placements)]
-    data = assemble(parts, [FurnitureRun(layout.pdf, first) for (first, _, _), layout
-                            in zip(runs, furniture)], font_cache=FontCache(cache))
+    with source_date_epoch(epoch):  # fontTools stamps the fonts it subsets
+        data = assemble(parts, [FurnitureRun(layout.pdf, first) for (first, _, _), layout
+                                in zip(runs, furniture)], font_cache=FontCache(cache))
     cache.prune()
     return data
 

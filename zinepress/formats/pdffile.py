@@ -336,6 +336,8 @@ def _merged_font(pdf: pikepdf.Pdf, family: tuple, fonts: list, cache: MutableMap
     program = pikepdf.Stream(pdf, cache[digest])
     if kind == "/FontFile3":
         program.Subtype = descendants[0].FontDescriptor[kind].Subtype
+    else:
+        program.Length1 = len(cache[digest])
     descriptor = pikepdf.Dictionary({k: v for k, v in descendants[0].FontDescriptor.items()
                                      if k not in (kind, "/FontName", "/CIDSet")})
     descriptor[kind] = program
