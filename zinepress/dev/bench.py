@@ -207,7 +207,7 @@ def report(essay: dict, long: dict, words: int, loads: tuple[str, str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``make bench``; ``--quick``: one pair and two edits for the long book."""
+    """``make bench``; ``--quick``: fewer runs, for a loaded machine."""
     from zinepress.dev import longbook
     quick = "--quick" in (sys.argv[1:] if argv is None else argv)
     loads = [load()]
