@@ -46,6 +46,33 @@ def project(built_tiny, tmp_path):
     return dest
 
 
+def test_build_py_with_no_arguments_builds_everything(project):
+    """`python build.py` in a project folder is `build all` (here: all up to date)."""
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=project,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert {line.split()[0] for line in proc.stderr.splitlines()
+            if line.endswith("up to date")} == set(TARGETS)
+
+
+def test_a_title_too_long_for_a_file_name_is_cut_between_words(project):
+    """A 300-character title once crashed the build with 'File name too long'."""
+    from zinepress.source.load import slugify
+    meta = project / "source" / "metadata.yaml"
+    title = "Notes " + " ".join(f"on the question number {n}" for n in range(12))
+    meta.write_text(meta.read_text(encoding="utf-8").replace(
+        'title: "A Tiny Zine!"', f'title: "{title}"'), encoding="utf-8")
+    Build(project).run(["colophon"])
+    [made] = [p.name for p in (project / "build").glob("notes-on-*-colophon.pdf")]
+    stem = made.removesuffix("-colophon.pdf")
+    assert len(title) > 300 and 50 < len(stem) <= 60
+    assert slugify(title, limit=1000).startswith(stem + "-"), "cut between two words"
+    meta.write_text(meta.read_text(encoding="utf-8").replace(
+        "lang: en\n", "lang: en\nslug: tiny\n"), encoding="utf-8")
+    Build(project).run(["colophon"])
+    assert (project / "build" / "tiny-colophon.pdf").is_file()
+
+
 def test_nothing_changed_rebuilds_nothing(project):
     before = hashes(project / "build")
     results = Build(project).run(["all"])
@@ -164,8 +191,11 @@ def test_no_output_carries_the_clock_only_the_edition_date(essay, essay_book):
                             "D:" + edition.strftime("%Y%m%d")), (name, key)
 
 
-def test_a_local_image_reaches_the_pdf_and_the_epub(tiny):
-    """Images sit beside the chapters in source/; print and EPUB both find them."""
+def test_a_local_image_reaches_the_pdf_and_the_epub_the_same_in_any_folder(tiny, tmp_path):
+    """Images sit beside the chapters in source/; print and EPUB both find them, and the
+    same project built in another folder gives the same bytes (the PDF once named an
+    image after a hash of its absolute path)."""
+    import shutil
     import zipfile
 
     import pikepdf
@@ -183,6 +213,11 @@ def test_a_local_image_reaches_the_pdf_and_the_epub(tiny):
     assert images
     with zipfile.ZipFile(tiny / "build" / "a-tiny-zine.epub") as epub:
         assert any(name.endswith(".png") for name in epub.namelist())
+    other = tmp_path / "another" / "folder"
+    shutil.copytree(tiny, other, ignore=shutil.ignore_patterns("build"))
+    Build(other).run(["pdf", "epub"])
+    for name in ("a-tiny-zine.pdf", "a-tiny-zine.epub"):
+        assert (other / "build" / name).read_bytes() == (tiny / "build" / name).read_bytes(), name
 
 
 def test_an_image_edit_rebuilds_the_pdf_and_the_epub(project):

@@ -69,6 +69,18 @@ def test_z401_pandoc_failure_is_one_line():
     assert err.value.code == "Z401" and "\n" not in str(err.value)
 
 
+def test_z401_pandoc_failing_without_a_message_is_one_line(tmp_path, monkeypatch):
+    """A pandoc that exits non-zero and says nothing (killed, broken install): no IndexError."""
+    from zinepress.convert import pandoc
+    silent = tmp_path / "pandoc"
+    silent.write_text("#!/bin/sh\nexit 3\n")
+    silent.chmod(0o755)
+    monkeypatch.setattr(pandoc, "pandoc_path", lambda: str(silent))
+    with pytest.raises(ZineError) as err:
+        pandoc.run_pandoc("text", "json", "markdown")
+    assert str(err.value) == "zinepress: Z401 pandoc failed: exit status 3, no message"
+
+
 # A template the project lacks falls back to zinepress's default; one that exists
 # nowhere (here: included by the project's own colophon) is named.
 @pytest.mark.parametrize("code, template, change, shown", [

@@ -1,7 +1,8 @@
 """Command line: parse arguments, run one command, turn a ZineError into one line.
 
 ``zinepress new DIR``, ``zinepress build [pdf|epub|colophon|zine|all]``, ``zinepress check``,
-``zinepress impose IN.pdf -o OUT.pdf``. ``python build.py`` is the same command line.
+``zinepress impose IN.pdf -o OUT.pdf``. ``python build.py`` is the same command line;
+with no command it builds every output.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--root", type=Path, default=Path.cwd(),
                      help="project folder (default: the current folder)")
     top.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    sub = top.add_subparsers(dest="command", required=True)
+    sub = top.add_subparsers(dest="command")
+    # No command builds everything, like `make`: `python build.py` is `build all`.
+    top.set_defaults(command="build", outputs=[], jobs=None)
 
     build = sub.add_parser("build", help="build outputs into build/")
     build.add_argument("outputs", nargs="*", metavar="OUTPUT",

@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "Z004": "a required metadata field is missing",
     "Z005": "a metadata field has the wrong type or value",
     "Z006": "a correction lacks a key or has an unknown kind",
+    "Z007": "a metadata key is given twice in one mapping",
     "Z008": "an unknown license (the message names the nearest known one)",
     "Z101": "a file cannot be read",
     "Z102": "a chapter is listed twice in the metadata",
@@ -48,10 +49,13 @@ CODES: dict[str, str] = {
     "Z303": "a resource is given as a URL",
     "Z304": "a resource file does not exist",
     "Z305": "the typesetter was refused a resource outside the project",
+    "Z306": "a font file named in the metadata is not a font",
+    "Z307": "an image in a format not every output can carry",
     "Z401": "pandoc failed",
     "Z402": "a template does not compile",
     "Z403": "a template does not exist",
     "Z404": "a template uses a value the build does not provide",
+    "Z405": "an EPUB template writes markup that is not well-formed XML",
     "Z501": "the input is not a readable PDF",
     "Z502": "the PDF is encrypted",
     "Z503": "the PDF has no pages",
@@ -76,6 +80,8 @@ CODES: dict[str, str] = {
     "L202": "a double space between words",
     "L203": "a space before punctuation",
     "L204": "a word still split at a former line break",
+    "L301": "a character that no font of the project draws",
+    "L401": "an italic phrase that looks like another language, with no lang",
 }
 
 

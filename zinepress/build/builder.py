@@ -112,6 +112,7 @@ class Build:
         self.hash_cache: dict[str, str] = {}
         self.recorded: dict = {}
         self._ast: tuple | None = None
+        self._glyphs_checked = False
         log.info("load and check: %d chapters ok (%.2f s)", len(self.book.chapters),
                  time.perf_counter() - started)
 
@@ -128,6 +129,8 @@ class Build:
                  if not (rel := p.relative_to(self.root).as_posix()).startswith(NOT_INPUTS)]
         if recipe.uses_css:
             paths += list(self.book.meta.get("css") or [])
+        if recipe.fonts:
+            paths += list(self.book.meta.get("fonts") or [])
         upstream = {}
         for dep in recipe.after:
             rel = self.path(dep).relative_to(self.root).as_posix()
@@ -166,6 +169,11 @@ class Build:
         if recipe.text and self._ast is None:
             from zinepress.convert.pandoc import read_ast
             self._ast = tuple(read_ast(self.book))
+        if recipe.fonts and not self._glyphs_checked:
+            self._glyphs_checked = True
+            from zinepress.check.glyphs import missing_glyphs
+            for finding in missing_glyphs(self.book):
+                log.warning("%s", finding)
         tools = {"pandoc": pandoc_version(), "weasyprint": pkg_metadata.version("weasyprint")}
         upstream = {dep: self.path(dep).read_bytes() for dep in recipe.after}
         return Prepared(ast=self._ast if recipe.text else None, tools=tools,

@@ -48,6 +48,8 @@ class PartJob:
     epoch: int | None = None
     first_right: bool = True
     furniture: bool = False
+    fonts: tuple[str, ...] = ()  # the metadata's extra font files
+    tagged: bool = False         # write the structure tree (body parts only)
 
 
 def lay_out(job: PartJob):
@@ -55,7 +57,8 @@ def lay_out(job: PartJob):
     from zinepress.formats.pdf import layout_part
     root = Path(job.root)
     return layout_part(job.html, root, root / "templates", job.source, job.epoch,
-                       job.first_right, job.furniture)
+                       job.first_right, job.furniture, [Path(f) for f in job.fonts],
+                       job.tagged and not job.furniture)
 
 
 class PartCache:
@@ -164,21 +167,25 @@ def units(sizes: Sequence[int], least: int | None = None) -> list[list[int]]:
 
 def reading_pdf(html_for: Callable[..., str], chapters: Sequence, root: Path,
                 build_dir: Path, fingerprint: str, owner: str, epoch: int | None = None,
-                run: Run = run_here) -> bytes:
+                run: Run = run_here, fonts: tuple[str, ...] = (), tagged: bool = False) -> bytes:
     """Return the reading PDF, laid out part by part (see the module's docstring).
 
     ``html_for(template, **values)`` renders a template with the book's context;
     ``chapters`` are the print chapters (:class:`~zinepress.convert.pandoc.HtmlChapter`);
     ``fingerprint`` hashes what shapes a layout besides its HTML (stylesheets, fonts,
-    tools); ``owner`` names the output in the cache.
+    tools); ``owner`` names the output in the cache; ``fonts``: extra font files;
+    ``tagged``: every part keeps its structure tree and the book gets one, joined.
     """
     from zinepress.formats.pdf import source_date_epoch
     from zinepress.formats.pdffile import FurnitureRun, PlacedPart, assemble
     cache = PartCache(build_dir, owner)
 
+    from zinepress.build.manifest import sha256_file
+    shaping = key(fingerprint, str(tagged), *(f"{f}={sha256_file(Path(f))}" for f in fonts))
+
     def job(html: str, source: str, first_right: bool = True, furniture: bool = False):
-        return PartJob(key(fingerprint, html, str(first_right), str(furniture)), html,
-                       str(root), source, epoch, first_right, furniture)
+        return PartJob(key(shaping, html, str(first_right), str(furniture)), html,
+                       str(root), source, epoch, first_right, furniture, fonts, tagged)
 
     groups = units([len(ch.html) for ch in chapters])
     htmls = [html_for("book.html.j2", show=["chapters"], chapters=[chapters[i] for i in group])

@@ -73,6 +73,7 @@ class Recipe:
     after: tuple[str, ...] = ()  # outputs it is made from
     pages_only: bool = False    # of the outputs in ``after``, only their page count matters
     uses_css: bool = False      # the metadata's extra stylesheets apply
+    fonts: bool = False         # typeset with the project's fonts (the metadata's are inputs)
     parts: bool = False         # laid out part by part: ``make`` also takes ``run=``
     help: str = ""
 
@@ -92,14 +93,19 @@ def extra_css(book: Book) -> list[Path]:
     return [Path(book.root) / css for css in book.meta.get("css") or []]
 
 
+def extra_fonts(book: Book) -> list[Path]:
+    return [Path(book.root) / font for font in book.meta.get("fonts") or []]
+
+
 def print_context(book: Book, prepared: Prepared, page: Page,
                   stylesheet: str | None = None) -> dict:
     """Return what the print templates need besides the chapters."""
+    from zinepress.formats.urls import project_url
     from zinepress.render.templates import render_colophon
     return {**context(book, prepared), "colophon": render_colophon(book, prepared.tools, "print"),
             "page": {"name": page.name, "size": page.size},
             "edition_css": [stylesheet] if stylesheet else [],
-            "extra_css": [p.as_uri() for p in extra_css(book)]}
+            "extra_css": [project_url(book.root, p) for p in extra_css(book)]}
 
 
 def print_html(book: Book, prepared: Prepared, page: Page, stylesheet: str | None = None) -> str:
@@ -116,7 +122,7 @@ def whole_book_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | 
     from zinepress.formats import pdf
     html = print_html(book, prepared, PAGES[page], stylesheet)
     return pdf.render_pdf(html, book.root, book.root / "templates", "templates/book.html.j2",
-                          prepared.epoch)
+                          prepared.epoch, fonts=extra_fonts(book), tagged=True)
 
 
 def reading_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | None = None,
@@ -140,7 +146,8 @@ def reading_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | Non
     fingerprint = layout.style_fingerprint(book.root, [page, stylesheet or "", str(prepared.epoch)])
     data = layout.reading_pdf(html_for, print_chapters(book, list(prepared.ast)), book.root,
                               Path(book.root) / "build", fingerprint, page, prepared.epoch,
-                              run or layout.run_here)
+                              run or layout.run_here,
+                              fonts=tuple(str(p) for p in extra_fonts(book)), tagged=True)
     if back_cover:
         pdffile.warn_if_colophon_overflows(data, page)
     return data
@@ -155,24 +162,20 @@ def colophon_pdf(book: Book, prepared: Prepared) -> bytes:
         **context(book, prepared), "colophon": render_colophon(book, prepared.tools, "print"),
         "page": {"name": page.name, "size": page.size}})
     return pdf.render_pdf(html, book.root, book.root / "templates",
-                          "templates/colophon-page.html.j2", prepared.epoch)
+                          "templates/colophon-page.html.j2", prepared.epoch,
+                          fonts=extra_fonts(book), tagged=True)
 
 
 def epub(book: Book, prepared: Prepared) -> bytes:
-    """Return the EPUB 3 (pandoc writes it to a temporary folder; the bytes come back)."""
-    from zinepress.formats import epub as epub_format
+    """Return the EPUB 3: chapters, cover, stylesheets and package (:mod:`zinepress.formats.epub`)."""
+    from zinepress.formats.epub import render_epub
     from zinepress.render.templates import render_colophon, render_template
-    blocks = epub_format.epub_blocks(book, list(prepared.ast),
-                                     render_colophon(book, prepared.tools, "epub"))
     from zinepress.render.layers import template_file
     cover = render_template(book.root, "cover.svg.j2", context(book, prepared))
-    with tempfile.TemporaryDirectory(prefix="zinepress-epub-") as tmp:
-        cover_path, out = Path(tmp) / "cover.svg", Path(tmp) / "book.epub"
-        cover_path.write_text(cover, encoding="utf-8")
-        epub_format.write_epub(book, blocks, out, cover_path,
-                               [template_file(book.root, "epub.css"), *extra_css(book)],
-                               prepared.epoch, Path(book.root) / "source")
-        return out.read_bytes()
+    sheets = [("epub.css", template_file(book.root, "epub.css").read_bytes())] + [
+        (f"extra-{i}-{css.name}", css.read_bytes()) for i, css in enumerate(extra_css(book), 1)]
+    return render_epub(book, list(prepared.ast), render_colophon(book, prepared.tools, "epub"),
+                       cover, sheets, prepared.tools, prepared.epoch)
 
 
 def zine(source: str, paper: str, book: Book, prepared: Prepared) -> bytes:
@@ -205,21 +208,22 @@ def printing(source: str, paper: str, book: Book, prepared: Prepared) -> bytes:
 P = functools.partial
 RECIPES: dict[str, Recipe] = {r.name: r for r in (
     Recipe("pdf", "{slug}.pdf", P(reading_pdf, "a5"), PRINT, text=True, uses_css=True,
-           parts=True, help="reading PDF, A5"),
+           fonts=True, parts=True, help="reading PDF, A5"),
     Recipe("pdf-letter", "{slug}-half-letter.pdf", P(reading_pdf, "half-letter"), PRINT,
-           text=True, uses_css=True, parts=True, help="reading PDF, half-letter"),
+           text=True, uses_css=True, fonts=True, parts=True, help="reading PDF, half-letter"),
     Recipe("pdf-large-print", "{slug}-large-print.pdf",
            P(reading_pdf, "a4", stylesheet="large-print.css", back_cover=False),
-           PRINT + ("templates/large-print.css",), text=True, uses_css=True, parts=True,
+           PRINT + ("templates/large-print.css",), text=True, uses_css=True, fonts=True,
+           parts=True,
            help="large-print reading PDF, A4, 17 pt"),
     Recipe("epub", "{slug}.epub", epub,
            TEXT + SHARED + ("templates/epub.css", "templates/cover.svg.j2",
-                            "templates/colophon.html.j2"),
+                            "templates/colophon.html.j2", "templates/epub/*"),
            text=True, uses_css=True, help="EPUB 3"),
     Recipe("colophon", "{slug}-colophon.pdf", colophon_pdf,
            ("source/metadata.yaml", "templates/colophon.html.j2",
             "templates/colophon-page.html.j2", "templates/print.css") + SHARED,
-           help="the colophon alone, A5"),
+           fonts=True, help="the colophon alone, A5"),
     Recipe("zine-a4", "{slug}-zine-a4.pdf", P(zine, "pdf", "a4"), after=("pdf",),
            help="the A5 book imposed on A4"),
     Recipe("zine-letter", "{slug}-zine-letter.pdf", P(zine, "pdf-letter", "letter"),

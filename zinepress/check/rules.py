@@ -25,6 +25,9 @@ LACUNA = "[…]"
 # WeasyPrint lay out for minutes; no text needs more than a handful of levels.
 MAX_NESTING = 32
 TEMPLATES_DIR = "templates"
+# Image formats that both WeasyPrint and every EPUB reading system show (EPUB core media types).
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _ATX_H1 = re.compile(r"^#(?!#)\s*(.*?)\s*(\{[^}]*\})?\s*#*\s*$")
@@ -76,6 +79,7 @@ def check_book(book: Book) -> list[ZineError]:
     errors += check_footnotes(book)
     errors += check_lacunae(book)
     errors += check_stylesheets(book)
+    errors += check_fonts(book)
     errors += check_templates(book)
     return errors
 
@@ -224,13 +228,18 @@ def check_html_and_images(book: Book, chapter: Chapter) -> list[ZineError]:
             errors.append(ZineError(chapter.rel, line.number, "Z302",
                                     f"raw HTML '{unsafe.group(0).strip()}' is not allowed",
                                     hint="zines carry text, not scripts or embedded pages"))
-        for match in _IMAGE.finditer(line.text):
-            errors += _check_resource(book, match.group(1), chapter.rel, line.number, "image")
+        targets = [m.group(1) for m in _IMAGE.finditer(line.text)]
         for match in _IMAGE_REF.finditer(line.text):
             label = (match.group(2) or match.group(1)).lower()
             if label in definitions:
-                errors += _check_resource(book, definitions[label], chapter.rel,
-                                          line.number, "image")
+                targets.append(definitions[label])
+        for target in targets:
+            problems = _check_resource(book, target, chapter.rel, line.number, "image")
+            errors += problems
+            if not problems and Path(target).suffix.lower() not in IMAGE_TYPES:
+                errors.append(ZineError(chapter.rel, line.number, "Z307",
+                                        f"image '{target}' is not a format every output carries",
+                                        hint="use " + ", ".join(sorted(IMAGE_TYPES))))
     return errors
 
 
@@ -243,6 +252,25 @@ def check_stylesheets(book: Book) -> list[ZineError]:
         found = _check_resource(book, css, shown, lines.get(("css", i), lines.get(("css",))),
                                 "stylesheet")
         errors += found or _check_css_text(book, book.root / css, css)
+    return errors
+
+
+def check_fonts(book: Book) -> list[ZineError]:
+    """Each ``fonts`` entry of the metadata must be a font file inside the project."""
+    from zinepress.formats.fonts import read_face
+    shown = f"{SOURCE_DIR}/{METADATA_FILE}"
+    _, lines = metadata.parse_yaml(book.metadata_text, Path(shown))
+    errors = []
+    for i, font in enumerate(book.meta.get("fonts") or []):
+        line = lines.get(("fonts", i), lines.get(("fonts",)))
+        found = _check_resource(book, font, shown, line, "font file", base=".")
+        if not found:
+            try:
+                read_face(book.root / font)
+            except ValueError as exc:
+                found = [ZineError(shown, line, "Z306", f"'{font}' is {exc}",
+                                   hint="give a .ttf, .otf, .woff or .woff2 file")]
+        errors += found
     return errors
 
 

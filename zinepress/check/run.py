@@ -2,7 +2,8 @@
 
 Runs the fatal checks of :mod:`zinepress.check.rules`, then the word-by-word fidelity
 check against the original (:mod:`zinepress.source.fidelity`), then the linter
-(:mod:`zinepress.check.lint`), without rendering anything.
+(:mod:`zinepress.check.lint`) and the glyph coverage (:mod:`zinepress.check.glyphs`),
+without rendering anything.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from zinepress.check.glyphs import missing_glyphs
 from zinepress.check.lint import lint_book
 from zinepress.check.rules import check_book
 from zinepress.errors import ZineError, ZineErrors
@@ -56,7 +58,7 @@ def run_check(root: Path, strict: bool = False) -> int:
     errors = check_book(book) or fidelity_errors(book.root)
     if errors:
         raise errors[0] if len(errors) == 1 else ZineErrors(errors)
-    findings = lint_book(book)
+    findings = lint_book(book) + missing_glyphs(book)
     if findings and strict:
         raise findings[0] if len(findings) == 1 else ZineErrors(findings)
     for finding in findings:

@@ -30,6 +30,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from zinepress.errors import ZineError
+from zinepress.formats.urls import project_url, real_path
 from zinepress.render.layers import is_default_template, overlay_path
 
 
@@ -44,7 +45,9 @@ class ProjectFetcher(URLFetcher):
     default template of the same name, so a project overrides templates file by file.
     Every other URL is refused.
 
-    ``source`` names the file shown in the error (the template that asked).
+    Project files are asked for by their fixed URLs (:mod:`zinepress.formats.urls`),
+    so no path of this machine reaches the PDF. ``source`` names the file shown in the
+    error (the template that asked).
     """
 
     def __init__(self, root: Path, source: str):
@@ -56,7 +59,8 @@ class ProjectFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         parsed = urlparse(url)
         if parsed.scheme == "file":
-            path = overlay_path(self.root, Path(unquote(parsed.path)).resolve())
+            path = real_path(self.root, url) or Path(unquote(parsed.path))
+            path = overlay_path(self.root, path.resolve())
             inside = path.is_relative_to(self.root) or is_default_template(path)
             if inside and path.is_file():
                 return super().fetch(path.as_uri(), headers)
@@ -134,38 +138,68 @@ def source_date_epoch(epoch: int | None):
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
+def font_faces(root: Path, paths: list[Path]) -> str:
+    """Return ``@font-face`` rules offering each font file under its own family name."""
+    from zinepress.formats.fonts import read_face
+    rules = []
+    for path in paths:
+        face = read_face(path)
+        family = face.family.replace("\\", "").replace('"', "")
+        rules.append(f'@font-face {{ font-family: "{family}"; font-style: {face.style}; '
+                     f'font-weight: {face.weight}; src: url("{project_url(root, path)}"); }}')
+    return "\n".join(rules)
+
+
+def base_url(root: Path, base_dir: Path) -> str:
+    """Return the URL relative links resolve against: a project URL when it can be one."""
+    base_dir = Path(base_dir).resolve()
+    if base_dir.is_relative_to(Path(root).resolve()):
+        return project_url(root, base_dir).rstrip("/") + "/"
+    return base_dir.as_uri() + "/"
+
+
 def render_pdf(html: str, root: Path, base_dir: Path, source: str,
-               epoch: int | None = None) -> bytes:
+               epoch: int | None = None, fonts: list[Path] = (), tagged: bool = False) -> bytes:
     """Return the PDF bytes of ``html``; relative URLs resolve against ``base_dir``.
+
+    ``fonts`` are font files (inside ``root``) offered to the layout besides those of
+    the stylesheets: a character the other fonts lack is drawn with one of them.
+    ``tagged``: write the structure tree a screen reader follows (headings, paragraphs,
+    quotations, lists, links in reading order; the document language). Tags are made
+    when the PDF is written, after layout, so pages and note placement do not change.
+    They do not claim PDF/UA: WeasyPrint tags no language of parts and no notes as such.
 
     Each footnote must sit on the page of its call. WeasyPrint sometimes pushes a note
     to the next page to satisfy ``widows``/``orphans`` of the block at the page foot
     (Kozea/WeasyPrint#2502); when that happens the culprit block gets ``widows: 1;
     orphans: 1`` and the book is laid out again, at most :data:`MAX_NOTE_FIXES` times.
     """
-    document = lay_out(html, root, base_dir, source)
+    document = lay_out(html, root, base_dir, source, fonts=fonts)
     with source_date_epoch(epoch):
-        return document.write_pdf(pdf_identifier=True)
+        return document.write_pdf(pdf_identifier=True, pdf_tags=tagged)
 
 
 def lay_out(html: str, root: Path, base_dir: Path, source: str, extra_css: str = "",
-            fix_notes: bool = True):
+            fix_notes: bool = True, fonts: list[Path] = ()):
     """Return the laid-out WeasyPrint document of ``html`` (see :func:`render_pdf`).
 
     ``extra_css`` is laid over the document's own stylesheets; ``fix_notes`` runs the
-    footnote relayout.
+    footnote relayout; ``fonts`` as for :func:`render_pdf`.
     """
     quiet_weasyprint()
     fetcher = ProjectFetcher(root, source)
     html = number_blocks(html)
     relaxed: set[str] = set()
-    fonts = project_fonts()
+    font_config = project_fonts()
+    faces = font_faces(root, list(fonts))
     try:
         for _ in range(MAX_NOTE_FIXES + 1):
-            css = extra_css + "".join(f'[data-b="{b}"] {{ widows: 1 !important; orphans: 1 !important; }}' for b in sorted(relaxed))
-            document = weasyprint.HTML(string=html, base_url=str(base_dir) + "/",
+            css = faces + extra_css + "".join(f'[data-b="{b}"] {{ widows: 1 !important; orphans: 1 !important; }}' for b in sorted(relaxed))
+            document = weasyprint.HTML(string=html, base_url=base_url(root, base_dir),
                                        url_fetcher=fetcher).render(
-                stylesheets=[weasyprint.CSS(string=css)] if css else None, font_config=fonts)
+                stylesheets=[weasyprint.CSS(string=css, url_fetcher=fetcher,
+                                            font_config=font_config)] if css else None,
+                font_config=font_config)
             culprits = {last_block(document.pages[page]) for page in notes_off_their_page(document)}
             if not fix_notes or not culprits - relaxed - {None}:
                 break
@@ -255,7 +289,8 @@ class PartLayout:
 
 
 def layout_part(html: str, root: Path, base_dir: Path, source: str, epoch: int | None = None,
-                first_right: bool = True, furniture: bool = False) -> PartLayout:
+                first_right: bool = True, furniture: bool = False,
+                fonts: list[Path] = (), tagged: bool = False) -> PartLayout:
     """Return the layout of one part of a book (``furniture``: its page furniture only).
 
     A body part is laid out without page furniture and with the footnote fix; its
@@ -264,7 +299,7 @@ def layout_part(html: str, root: Path, base_dir: Path, source: str, epoch: int |
     side = "" if first_right else "html { break-before: left; }"
     document = lay_out(html, root, base_dir, source,
                        extra_css=side + ("" if furniture else NO_FURNITURE),
-                       fix_notes=not furniture)
+                       fix_notes=not furniture, fonts=fonts)
     first_page: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for name in page.anchors:
@@ -273,7 +308,7 @@ def layout_part(html: str, root: Path, base_dir: Path, source: str, epoch: int |
     keep_foreign_links(document, set(anchors))
     boxes = [page._page_box for page in document.pages]
     with source_date_epoch(epoch):
-        data = document.write_pdf(pdf_identifier=True)
+        data = document.write_pdf(pdf_identifier=True, pdf_tags=tagged)
     return PartLayout(
         pdf=data,
         pages=len(boxes),

@@ -92,10 +92,12 @@ def assemble(parts: Sequence[PlacedPart], furniture: Sequence[FurnitureRun],
     """Return one PDF of ``parts`` in order, ``furniture`` over the pages it covers.
 
     Links, named destinations and bookmarks of every part point at the book's pages;
+    the parts' structure trees (tagged PDFs) become one (:func:`join_structure`);
     each font is embedded once (:func:`merge_fonts`, with ``font_cache``). Document
     info (title, author, dates) and the language come from part ``info_from``.
     """
     out = pikepdf.new()
+    structure: list = []  # (part, {its page: (book page, body form, {annotation: copy})})
     destinations: dict[str, list] = {}
     bookmarks: list[pikepdf.OutlineItem] = []
     bodies = [open_pdf(part.body) for part in parts]
@@ -109,11 +111,19 @@ def assemble(parts: Sequence[PlacedPart], furniture: Sequence[FurnitureRun],
                 out.pages.append(pikepdf.Page(_book_page(out, body.pages[0], over.get(
                     len(out.pages) + 1), 0, blank=True)))
             first = len(out.pages)
+            placed = {}
             for page, shift in zip(body.pages, part.shifts_pt):
+                old_annots = list(page.obj.get("/Annots", []))
                 out.pages.append(pikepdf.Page(_book_page(out, page, over.get(len(out.pages) + 1),
                                                          shift)))
+                new = out.pages[-1].obj
+                placed[page.objgen] = (new, new.Resources.XObject.get("/Body"),
+                                       dict(zip((a.objgen for a in old_annots),
+                                                new.get("/Annots", []))))
+            structure.append((body, placed))
             destinations.update(_destinations(body, part, first, out))
             bookmarks += _bookmarks(body, part.shifts_pt, first)
+        join_structure(out, structure)
         merge_fonts(out, font_cache)
         _write_destinations(out, destinations)
         with out.open_outline() as outline:
@@ -164,7 +174,7 @@ def _book_page(out: pikepdf.Pdf, page: pikepdf.Page, furniture: pikepdf.Page | N
         content.append(f"q 1 0 0 1 {_num(shift)} 0 cm /Body Do Q")
     if furniture is not None:
         xobjects.Furniture = _form(out, furniture)
-        content.append("/Furniture Do")
+        content.append("/Artifact BMC /Furniture Do EMC")  # folios, running heads
     new = out.make_indirect(pikepdf.Dictionary(
         Type=pikepdf.Name.Page,
         MediaBox=pikepdf.Array([float(v) for v in page.mediabox]),
@@ -239,6 +249,128 @@ def _copy_document_info(source: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
         out.docinfo[key] = pikepdf.String(str(value))
     if "/Lang" in source.Root:
         out.Root.Lang = pikepdf.String(str(source.Root.Lang))
+
+
+# -- one structure tree where each part brought its own -------------------------------
+#
+# A tagged part marks its content with MCIDs on its pages and lists them in its
+# structure tree. On the book's pages that content sits in a form XObject (/Body), so
+# each reference becomes a marked-content reference to that form (/MCR with /Stm) and
+# the form gets the /StructParents key that leads back from its MCIDs to their
+# elements. Link annotations keep their /OBJR. The parts' top-level elements become
+# the children of one /Document element, in the book's order.
+
+_ELEMENT_KEYS = ("/S", "/Lang", "/Alt", "/ActualText", "/E", "/T", "/ID", "/C", "/A", "/NS")
+
+
+def join_structure(out: pikepdf.Pdf, parts: Sequence[tuple[pikepdf.Pdf, dict]]) -> None:
+    """Give ``out`` one structure tree made of the tagged ``parts``' trees.
+
+    ``parts``: each part's PDF and, for each of its pages (by objgen), the book page,
+    the form XObject its content went into and its annotations' copies.
+    """
+    tagged = [(pdf, placed) for pdf, placed in parts if "/StructTreeRoot" in pdf.Root]
+    if not tagged:
+        return
+    root = out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    document = out.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=root))
+    keys = _ParentKeys()
+    for page in out.pages:  # the parts' keys mean nothing here; linked ones get new ones
+        for annotation in page.obj.get("/Annots", []):
+            if "/StructParent" in annotation:
+                del annotation["/StructParent"]
+    kids = []
+    for pdf, placed in tagged:
+        for top in _as_list(pdf.Root.StructTreeRoot.get("/K")):
+            tops = _as_list(top.get("/K")) if top.get("/S") == pikepdf.Name.Document else [top]
+            if top.get("/S") == pikepdf.Name.Document and "/NS" in top and "/NS" not in document:
+                document.NS = out.copy_foreign(top.NS)
+            kids += [_copy_element(out, kid, document, placed, keys) for kid in tops
+                     if isinstance(kid, pikepdf.Dictionary)]
+    document.K = pikepdf.Array(kids)
+    root.K = document
+    root.ParentTree = keys.tree(out)
+    root.ParentTreeNextKey = keys.next
+    if "/NS" in document:
+        root.Namespaces = pikepdf.Array([document.NS])
+    out.Root.StructTreeRoot = root
+    out.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+    for page in out.pages:
+        if "/Annots" in page.obj:
+            page.obj.Tabs = pikepdf.Name.S
+
+
+class _ParentKeys:
+    """The parent tree being built: a key per body form (its MCIDs) and per link."""
+
+    def __init__(self):
+        self.next = 0
+        self.forms: dict[tuple, tuple[int, dict[int, pikepdf.Object]]] = {}
+        self.objects: dict[int, pikepdf.Object] = {}
+
+    def mark(self, form: pikepdf.Object, mcid: int, element: pikepdf.Object) -> None:
+        if form.objgen not in self.forms:
+            form.StructParents = self.next
+            self.forms[form.objgen] = (self.next, {})
+            self.next += 1
+        self.forms[form.objgen][1][mcid] = element
+
+    def object(self, element: pikepdf.Object) -> int:
+        self.objects[self.next] = element
+        self.next += 1
+        return self.next - 1
+
+    def tree(self, out: pikepdf.Pdf) -> pikepdf.Object:
+        entries = {key: pikepdf.Array([by_mcid.get(i)
+                                       for i in range(max(by_mcid) + 1)])
+                   for key, by_mcid in self.forms.values()}
+        entries.update(self.objects)
+        nums = pikepdf.Array()
+        for key in sorted(entries):
+            nums.extend([key, entries[key]])
+        return out.make_indirect(pikepdf.Dictionary(Nums=nums))
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, pikepdf.Array) else [value]
+
+
+def _copy_element(out, element, parent, placed: dict, keys: _ParentKeys) -> pikepdf.Object:
+    """Return a copy of one structure element (and its kids) pointing at the book's pages."""
+    new = out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, P=parent))
+    for key in _ELEMENT_KEYS:
+        if key in element:
+            new[key] = out.copy_foreign(element[key])
+    page = element.get("/Pg")
+    if page is not None and page.objgen in placed:
+        new.Pg = placed[page.objgen][0]
+    kids = []
+    for kid in _as_list(element.get("/K")):
+        if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary)
+                                    and kid.get("/Type") == pikepdf.Name.MCR):
+            mcid = int(kid) if isinstance(kid, int) else int(kid.MCID)
+            on = page if isinstance(kid, int) else kid.get("/Pg", page)
+            where = placed.get(on.objgen) if on is not None else None
+            if where is None or where[1] is None:
+                continue
+            keys.mark(where[1], mcid, new)
+            kids.append(pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=where[0], Stm=where[1],
+                                           MCID=mcid))
+        elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == pikepdf.Name.OBJR:
+            on = kid.get("/Pg", page)
+            where = placed.get(on.objgen) if on is not None else None
+            annotation = where[2].get(kid.Obj.objgen) if where else None
+            if annotation is None:
+                continue
+            annotation.StructParent = keys.object(new)
+            kids.append(pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annotation, Pg=where[0]))
+        elif isinstance(kid, pikepdf.Dictionary):
+            kids.append(_copy_element(out, kid, new, placed, keys))
+    new.K = pikepdf.Array(kids)
+    return new
 
 
 # -- one embedded font where the parts each embedded their own subset ----------------

@@ -59,10 +59,11 @@ class Book:
 
     @property
     def slug(self) -> str:
-        return slugify(self.meta["title"])
+        """The outputs' file-name stem: the ``slug`` field, else made from the title."""
+        return self.meta.get("slug") or slugify(self.meta["title"])
 
 
-SLUG_CHARS = 60  # output names add up to 20 characters; file systems allow 255 bytes
+SLUG_CHARS = metadata.MAX_SLUG
 
 
 def slugify(text: str, limit: int = SLUG_CHARS) -> str:

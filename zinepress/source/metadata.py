@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from zinepress.errors import ZineError
+from zinepress.errors import ZineError, ZineErrors
 from zinepress.source.licenses import LICENSE_IDS
 
 
@@ -26,13 +26,16 @@ class Field:
     """One metadata field: its YAML name, expected type, whether required, and help."""
 
     name: str
-    kind: str  # "text", "texts", "people", "license", "footnotes", "date", "lang", "edition", …
+    kind: str  # "text", "texts", "people", "slug", "license", "footnotes", "date", "lang", "edition", …
     required: bool
     help: str
 
 
 FIELDS: tuple[Field, ...] = (
     Field("title", "text", True, "Title of the text, as on its title page."),
+    Field("slug", "slug", False,
+          "File-name stem of the outputs: a-z, 0-9 and hyphens, at most 60 characters "
+          "(default: made from the title, cut between words)."),
     Field("subtitle", "text", False, "Subtitle, if the text has one."),
     Field("short-title", "text", False,
           "A short form of the title for running heads and the cover (default: the title, "
@@ -43,6 +46,7 @@ FIELDS: tuple[Field, ...] = (
     Field("translator", "people", False, "Translator: a name or a list of names."),
     Field("editor", "people", False, "Editor: a name or a list of names."),
     Field("published-as", "text", False, "The name the author first published it under."),
+    Field("publisher", "text", False, "Who publishes this edition (a distro, a press)."),
     Field("date", "date", True, "Date of first publication: YYYY, YYYY-MM or YYYY-MM-DD."),
     Field("lang", "lang", True, "Language of the text as a BCP 47 tag (en, fr, pt-BR)."),
     Field("source", "text", False, "Where this copy was taken from (Muse #source)."),
@@ -63,6 +67,9 @@ FIELDS: tuple[Field, ...] = (
     Field("chapters", "chapters", True,
           "Ordered chapter files: {file, title} (and role: preface|references)."),
     Field("css", "texts", False, "Extra stylesheets (project paths) for print and EPUB."),
+    Field("fonts", "texts", False,
+          "Extra font files (project paths) for the print outputs, for characters "
+          "the bundled fonts lack."),
     Field("footnotes", "footnotes", False,
           "{numbering: book} numbers notes 1…N through the book (default); "
           "{numbering: chapter} starts again in every chapter."),
@@ -79,6 +86,8 @@ CHAPTER_KEYS = {"file", "title", "role"}
 # libyaml's loader when PyYAML has it (10× faster); same documents, same marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_SLUG = 60  # output names add up to 20 characters more; file systems allow 255 bytes
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -102,22 +111,35 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, dict[tuple, int]]:
     finally:
         loader.dispose()
     lines: dict[tuple, int] = {}
-    _collect_lines(node, (), lines)
+    twice: list[ZineError] = []
+    _collect_lines(node, (), lines, twice, path)
+    if twice:
+        raise twice[0] if len(twice) == 1 else ZineErrors(twice)
     return data, lines
 
 
-def _collect_lines(node, prefix: tuple, lines: dict[tuple, int]) -> None:
+def _collect_lines(node, prefix: tuple, lines: dict[tuple, int], twice: list[ZineError],
+                   path: Path) -> None:
+    """Map each key path to its line; a key given twice in one mapping goes to ``twice``."""
     if node is None:
         return
     lines.setdefault(prefix, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key, value in node.value:
-            path = prefix + (key.value,)
-            lines[path] = key.start_mark.line + 1
-            _collect_lines(value, path, lines)
+            line = key.start_mark.line + 1
+            if key.value in seen:
+                name = ".".join(str(p) for p in prefix + (key.value,))
+                twice.append(ZineError(path, line, "Z007",
+                                       f"'{name}' is given twice (lines {seen[key.value]} "
+                                       f"and {line}); YAML would keep only the second",
+                                       hint="delete one of them"))
+            seen.setdefault(key.value, line)
+            lines[prefix + (key.value,)] = line
+            _collect_lines(value, prefix + (key.value,), lines, twice, path)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _collect_lines(item, prefix + (i,), lines)
+            _collect_lines(item, prefix + (i,), lines, twice, path)
 
 
 def validate(data: Any, lines: dict[tuple, int], path: Path) -> list[ZineError]:
@@ -158,6 +180,9 @@ def _check_value(field: Field, value: Any, lines, path: Path) -> list[ZineError]
     if field.kind == "texts":
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         return [] if ok else [wrong("a list of text")]
+    if field.kind == "slug":
+        ok = isinstance(value, str) and _SLUG.match(value) and len(value) <= MAX_SLUG
+        return [] if ok else [wrong(f"a-z, 0-9 and single hyphens, at most {MAX_SLUG} characters")]
     if field.kind == "people":
         return [] if people(value) is not None else [
             wrong("a name, a list of names, or {name, file-as}")]
