@@ -94,6 +94,41 @@ def pdf_facts(path: Path) -> dict:
                 "lang": str(pdf.Root.get("/Lang")), "families": families}
 
 
+def structure(path: Path) -> list[tuple]:
+    """Return the structure tree in reading order: (depth, type, page, MCIDs marked).
+
+    Also checks that every marked-content reference leads back to its element through
+    the parent tree, as a screen reader follows it.
+    """
+    with pikepdf.open(path) as pdf:
+        index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+        parents = dict(zip((int(k) for k in nums[::2]), nums[1::2]))
+        found = []
+
+        def visit(element, depth):
+            marked = []
+            for kid in element.get("/K", []) if isinstance(element.get("/K"), pikepdf.Array) \
+                    else [element.get("/K")]:
+                if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary)
+                                            and kid.get("/Type") == "/MCR"):
+                    mcid = int(kid) if isinstance(kid, int) else int(kid.MCID)
+                    holder = element.Pg if isinstance(kid, int) else kid.get("/Stm", kid.get("/Pg"))
+                    assert parents[int(holder.StructParents)][mcid].objgen == element.objgen
+                    marked.append(mcid)
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                    assert parents[int(kid.Obj.StructParent)].objgen == element.objgen
+                elif isinstance(kid, pikepdf.Dictionary):
+                    visit(kid, depth + 1)
+            page = index.get(element.Pg.objgen) if "/Pg" in element else None
+            found.append((depth, str(element.S), page, len(marked)))
+
+        tops = pdf.Root.StructTreeRoot.K
+        for top in tops if isinstance(tops, pikepdf.Array) else [tops]:
+            visit(top, 0)
+        return found
+
+
 def assert_same_book(whole: Path, parts: Path) -> None:
     """Assert that ``parts`` shows what ``whole`` shows, page for page."""
     a, b = characters(whole), characters(parts)
@@ -107,6 +142,7 @@ def assert_same_book(whole: Path, parts: Path) -> None:
     for key in ("bookmarks", "dests", "links", "info", "lang"):
         assert facts_a[key] == facts_b[key], key
     assert all(len(fonts) == 1 for fonts in facts_b["families"].values()), facts_b["families"]
+    assert structure(whole) == structure(parts), "the structure trees differ"
 
 
 def whole_book(root: Path, output: str, dest: Path) -> Path:

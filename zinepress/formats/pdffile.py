@@ -285,7 +285,7 @@ def join_structure(out: pikepdf.Pdf, parts: Sequence[tuple[pikepdf.Pdf, dict]]) 
         for top in _as_list(pdf.Root.StructTreeRoot.get("/K")):
             tops = _as_list(top.get("/K")) if top.get("/S") == pikepdf.Name.Document else [top]
             if top.get("/S") == pikepdf.Name.Document and "/NS" in top and "/NS" not in document:
-                document.NS = out.copy_foreign(top.NS)
+                document.NS = _copy_value(out, top.NS)
             kids += [_copy_element(out, kid, document, placed, keys) for kid in tops
                      if isinstance(kid, pikepdf.Dictionary)]
     document.K = pikepdf.Array(kids)
@@ -338,12 +338,21 @@ def _as_list(value) -> list:
     return list(value) if isinstance(value, pikepdf.Array) else [value]
 
 
+def _copy_value(out: pikepdf.Pdf, value):
+    """Return ``value`` of another PDF as a value of ``out`` (direct or indirect)."""
+    if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
+        if not value.is_indirect:
+            value = value.owner.make_indirect(value)
+        return out.copy_foreign(value)
+    return value
+
+
 def _copy_element(out, element, parent, placed: dict, keys: _ParentKeys) -> pikepdf.Object:
     """Return a copy of one structure element (and its kids) pointing at the book's pages."""
     new = out.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, P=parent))
     for key in _ELEMENT_KEYS:
         if key in element:
-            new[key] = out.copy_foreign(element[key])
+            new[key] = _copy_value(out, element[key])
     page = element.get("/Pg")
     if page is not None and page.objgen in placed:
         new.Pg = placed[page.objgen][0]
