@@ -11,17 +11,20 @@ from hypothesis import strategies as st
 
 from zinepress.impose import saddle as impose
 from zinepress.errors import ZineError
-from zinepress.impose.saddle import fold_and_read, padded_reading_order, print_sequence, saddle_plan
+from zinepress.impose.saddle import (MAX_STAPLED_SHEETS, default_signature, fold_and_read,
+                                     padded_reading_order, saddle_layout, saddle_plan)
 
 MAX_PAGES = 300
 
 
-def expected_reading(page_count: int) -> list[int | None]:
-    """Pages 1..n-1, then the padding blanks, then the back cover."""
+def expected_reading(page_count: int, cover: bool = False) -> list[int | None]:
+    """Pages 1..n-1, then the padding blanks, then the back cover (the last two with a cover)."""
     padded = -(-page_count // 4) * 4
     if page_count == 1:
         return [1, None, None, None]
-    return list(range(1, page_count)) + [None] * (padded - page_count) + [page_count]
+    back = 2 if cover else 1
+    return (list(range(1, page_count - back + 1)) + [None] * (padded - page_count)
+            + list(range(page_count - back + 1, page_count + 1)))
 
 
 def placed_pages(plan: impose.Plan) -> list[int | None]:
@@ -44,10 +47,13 @@ def check_plan(plan: impose.Plan) -> None:
     assert counts == Counter(range(1, n + 1))
 
     # Blanks only before the back cover, and never on the front cover.
-    assert list(plan.reading_order) == expected_reading(n)
+    assert list(plan.reading_order) == expected_reading(n, plan.cover_separate)
     front = plan.sheets[0].front
     assert front.right.page == 1
     outside = plan.gatherings[-1] if plan.gathering == "stacked" else plan.gatherings[0]
+    if plan.cover_separate:
+        outside = plan.gatherings[0]
+        assert (plan.sheets[0].back.left.page, plan.sheets[0].back.right.page) == (2, n - 1)
     last = plan.sheets[outside.first_sheet].front
     if n > 1:
         assert last.left.page == n  # the outside back of the last gathering
@@ -62,9 +68,8 @@ def check_plan(plan: impose.Plan) -> None:
                 if side.left.page is not None and side.right.page is not None:
                     assert position[side.left.page] + position[side.right.page] == total
 
-    # Folding the printed stack gives the reading order, in both duplex modes.
-    for duplex in impose.DUPLEX_MODES:
-        assert fold_and_read(plan, duplex) == expected_reading(n)
+    # Folding the sheets gives the reading order.
+    assert fold_and_read(plan) == expected_reading(n, plan.cover_separate)
 
 
 @pytest.mark.parametrize("gathering", impose.GATHERINGS)
@@ -80,17 +85,63 @@ def test_every_page_count_single_gathering(gathering):
                 assert side.left.page + side.right.page == padded + 1
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(
     n=st.integers(1, MAX_PAGES),
     k=st.integers(1, MAX_PAGES // 4 + 1),
     gathering=st.sampled_from(impose.GATHERINGS),
+    cover=st.booleans(),
 )
-def test_signatures_any_size(n, k, gathering):
-    plan = saddle_plan(n, signature_sheets=k, gathering=gathering)
+def test_signatures_any_size(n, k, gathering, cover):
+    if cover and n <= 4:
+        return
+    plan = saddle_plan(n, signature_sheets=k, gathering=gathering, cover_separate=cover)
     check_plan(plan)
     sizes = [g.sheet_count for g in plan.gatherings]
+    if cover and gathering == "stacked":
+        assert sizes[0] == 1
+        sizes = sizes[1:]
     assert all(size == k for size in sizes[:-1]) and 1 <= sizes[-1] <= k
+
+
+def test_separate_cover_every_small_book():
+    """The cover sheet holds 1, 2, n-1, n; blanks go before the inside back cover."""
+    for n in range(5, 81):
+        for k in (None, 1, 2, 3):
+            for gathering in impose.GATHERINGS:
+                plan = saddle_plan(n, signature_sheets=k, gathering=gathering, cover_separate=True)
+                check_plan(plan)
+                cover = plan.sheets[0]
+                assert (cover.front.left.page, cover.front.right.page) == (n, 1)
+                assert plan.stapled == (gathering == "nested" or k is None
+                                        or len(plan.gatherings) <= 2)
+
+
+def test_layout_cells_are_the_plan():
+    """As grid cells: two columns, spines at the fold, creep toward it, covers on sheet 0."""
+    for n in range(1, 90):
+        for cover in (False, True) if n > 4 else (False,):
+            plan = saddle_plan(n, signature_sheets=3, creep_pt=0.2, cover_separate=cover)
+            layout = saddle_layout(plan)
+            assert len(layout.sheets) == plan.sheet_count and layout.spines == ("right", "left")
+            assert layout.cover_sheets == int(cover) and layout.natural_duplex() == "short-edge"
+            for sheet, (front, back) in zip(plan.sheets, layout.sheets):
+                for side, cells in ((sheet.front, front), (sheet.back, back)):
+                    assert [(c.page, c.column, c.row) for c in cells.cells] == [
+                        (side.left.page, 0, 0), (side.right.page, 1, 0)]
+                    assert {c.creep_pt for c in cells.cells} == {abs(side.left.x_offset_pt)}
+
+
+def test_long_books_are_never_one_gathering_by_default():
+    for n in range(1, 420, 3):
+        k, gathering = default_signature(n)
+        sheets = -(-n // 4)
+        if sheets <= MAX_STAPLED_SHEETS:
+            assert (k, gathering) == (None, "nested")
+        else:
+            plan = saddle_plan(n, signature_sheets=k, gathering=gathering)
+            assert len(plan.gatherings) > 1 and not plan.stapled
+            assert max(g.sheet_count for g in plan.gatherings) <= MAX_STAPLED_SHEETS
 
 
 def test_every_signature_size_small_books():
@@ -136,14 +187,6 @@ def test_creep_moves_toward_fold_innermost_most(gathering):
         assert shifts == sorted(shifts) and shifts[-1] == max(shifts) > 0
 
 
-def test_manual_duplex_sequence():
-    plan = saddle_plan(20)
-    seq = print_sequence(plan, "manual")
-    assert [s.side for s in seq] == ["front"] * 5 + ["back"] * 5
-    assert [s.sheet for s in seq] == [0, 1, 2, 3, 4, 4, 3, 2, 1, 0]
-    assert print_sequence(plan, "short-edge") == plan.sides
-
-
 def test_no_rotation_with_short_edge_flip():
     plan = saddle_plan(36)
     assert {slot.rotation for side in plan.sides for slot in side.slots} == {0}
@@ -167,6 +210,7 @@ def test_fold_simulation_catches_a_wrong_plan():
         ({"page_count": 8, "signature_sheets": 0}, "Z507"),
         ({"page_count": 8, "gathering": "sewn"}, "Z507"),
         ({"page_count": 8, "creep_pt": -1.0}, "Z508"),
+        ({"page_count": 4, "cover_separate": True}, "Z510"),
     ],
 )
 def test_bad_arguments(kwargs, code):
@@ -176,12 +220,6 @@ def test_bad_arguments(kwargs, code):
     assert info.value.code == code
 
 
-def test_bad_duplex():
-    with pytest.raises(ZineError) as info:
-        print_sequence(saddle_plan(4), "long-edge")
-    assert info.value.code == "Z508"
-
-
 def test_padding_one_page():
     assert padded_reading_order(1) == (1, None, None, None)
     assert padded_reading_order(2) == (1, None, None, 2)
@@ -189,4 +227,4 @@ def test_padding_one_page():
 
 def test_doctests():
     result = doctest.testmod(impose)
-    assert result.attempted >= 10 and result.failed == 0
+    assert result.attempted >= 12 and result.failed == 0

@@ -1,238 +1,163 @@
-"""Reading PDFs laid out part by part equal the book laid out in one piece.
+"""Tests for zinepress.impose.layout: every sheet gets its own back, on every kind of printer.
 
-The build lays out every chapter, the front matter and the colophon on their own and
-assembles them (zinepress.build.layout); the whole-book layout stays as the reference.
-Compared page for page: every character and where it sits, the bookmarks, the named
-destinations, the links and the document info.
+The print file of a 44-page book (11 sheets) is run through simulated printers
+(:mod:`paper`): duplex printers flipping on either edge, and for manual two-sided
+printing every combination of feeding (the side facing up or down in the tray is
+printed), output (face up or down) and paper path, with a person who turns stacks
+either way and follows the printing instructions, one-sheet trial included.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-from pathlib import Path
-
-import pikepdf
-import pypdfium2
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from zinepress.build import layout, recipes
-from zinepress.build.builder import Build
-from zinepress.formats import paging
-from zinepress.source.load import load_book
+import paper as sim
+from zinepress.impose.layout import manual_ranges, print_sequence, turned
+from zinepress.impose.quarter import quarter_layout
+from zinepress.impose.saddle import saddle_layout, saddle_plan
 
-TOLERANCE_PT = 0.05
+BOOK = 44
 
 
-# -- the page plan -----------------------------------------------------------------
-
-parts_strategy = st.lists(st.tuples(st.integers(1, 9), st.sampled_from(
-    ["auto", "page", "left", "right", "recto", "verso"])), min_size=1, max_size=12)
+def grid(side) -> sim.Grid:
+    return {(c.column, c.row): (c.page, c.rotation) for c in side.cells}
 
 
-@given(parts_strategy, st.booleans())
-def test_parts_follow_each_other_with_a_blank_only_to_reach_the_side_asked_for(parts, first_right):
-    placements = paging.place_parts(parts, first_right)
-    page = 1
-    for (pages, brk), place in zip(parts, placements):
-        assert place.first_page == page + place.blanks_before
-        assert place.first_right == paging.is_right(place.first_page, first_right)
-        wants = {"left": False, "verso": False, "right": True, "recto": True}.get(brk)
-        if wants is None:
-            assert place.blanks_before == 0
-        else:
-            assert place.first_right == wants
-            assert place.blanks_before == int(paging.is_right(page, first_right) != wants)
-        assert [place.page_right(i) for i in range(pages)] == [
-            paging.is_right(place.first_page + i, first_right) for i in range(pages)]
-        page = place.first_page + pages
-    assert paging.total_pages(placements) == page - 1
+def layouts():
+    plan = saddle_plan(BOOK)
+    return {"saddle": saddle_layout(plan), "quarter": quarter_layout(plan)}
 
 
-# -- the assembled book against the whole book -----------------------------------------
+def identify(paper, layout) -> tuple[int, int]:
+    """Return (sheet index, turn) of the design front this paper's first face shows."""
+    for turn in (0, 180):
+        front = sim.seen(paper, layout.columns, layout.rows, turn).front
+        for index, (design_front, _) in enumerate(layout.sheets):
+            if front == grid(design_front):
+                return index, turn
+    raise AssertionError(f"sheet {paper.number} shows no front of the layout")
 
-def characters(path: Path) -> list[list[tuple[str, tuple[float, ...]]]]:
-    """Return, per page, every visible character with its box, in a stable order."""
-    document = pypdfium2.PdfDocument(str(path))
-    pages = []
-    for page in document:
-        text_page = page.get_textpage()
-        count = text_page.count_chars()
-        text = text_page.get_text_range(0, count)
-        pages.append(sorted((text[i], text_page.get_charbox(i)) for i in range(count)
-                            if not text[i].isspace()))
-    document.close()
+
+def backs_right(stack, layout) -> list[bool]:
+    """Return, per sheet of the stack (top first), whether its back is its own, upright."""
+    right = []
+    for lying in stack:
+        index, turn = identify(lying.paper, layout)
+        back = sim.seen(lying.paper, layout.columns, layout.rows, turn).back
+        right.append(back == grid(layout.sheets[index][1]))
+    return right
+
+
+def stack_order(stack, layout) -> list[int]:
+    return [identify(lying.paper, layout)[0] for lying in stack]
+
+
+def file_pages(layout, duplex) -> list[sim.Grid]:
+    return [grid(side) for side in print_sequence(layout, duplex)]
+
+
+@pytest.mark.parametrize("name", ["saddle", "quarter"])
+@pytest.mark.parametrize("duplex", ["short-edge", "long-edge"])
+def test_duplex_printers_give_every_sheet_its_own_back(name, duplex):
+    layout = layouts()[name]
+    pages = file_pages(layout, duplex)
+    for printer in sim.all_manual_printers():
+        printer = sim.Printer(printer.prints, printer.output, printer.axis, duplex=duplex)
+        stack = sim.run_job(printer, sim.fresh_stack(len(layout.sheets)), pages,
+                            layout.columns, layout.rows, layout.landscape)
+        assert all(backs_right(stack, layout)), printer.name()
+        order = stack_order(stack, layout)
+        assert order in (sorted(order), sorted(order, reverse=True))
+
+
+@pytest.mark.parametrize("name", ["saddle", "quarter"])
+def test_the_other_flip_setting_puts_backs_upside_down(name):
+    """The simulation is not a mirror: a file made for one flip fails on the other."""
+    layout = layouts()[name]
+    other = {"short-edge": "long-edge", "long-edge": "short-edge"}
+    natural = layout.natural_duplex()
+    printer = sim.Printer(duplex=other[natural])
+    stack = sim.run_job(printer, sim.fresh_stack(len(layout.sheets)), file_pages(layout, natural),
+                        layout.columns, layout.rows, layout.landscape)
+    assert not any(backs_right(stack, layout))
+
+
+def judge(layout):
+    def verdict(paper) -> str:
+        index, turn = identify(paper, layout)
+        back = sim.seen(paper, layout.columns, layout.rows, turn).back
+        design = grid(layout.sheets[index][1])
+        if index == 0 and back == design:
+            return "ok"
+        if index == 0 and back == sim.rotate_grid(design, layout.columns, layout.rows, 180):
+            return "upside-down"
+        return f"wrong: sheet {index + 1}"
+    return verdict
+
+
+@pytest.mark.parametrize("name", ["saddle", "quarter"])
+def test_manual_two_sided_works_on_every_printer(name):
+    layout = layouts()[name]
+    pages = file_pages(layout, "manual")
+    ranges = manual_ranges(layout)
+    assert len(pages) == 3 * len(layout.sheets) == ranges["backs_turned_over"][1]
+    for printer in sim.all_manual_printers():
+        for person_axis in ("vertical", "horizontal"):
+            stack = sim.manual_two_sided(printer, pages, ranges, person_axis, judge(layout),
+                                         layout.columns, layout.rows)
+            assert all(backs_right(stack, layout)), (printer.name(), person_axis)
+            order = stack_order(stack, layout)
+            assert order in (sorted(order), sorted(order, reverse=True))
+            if name == "saddle":
+                assert fold_saddle(stack, layout) == list(range(1, BOOK + 1))
+
+
+def fold_saddle(stack, layout) -> list[int]:
+    """Fold the printed stack as one gathering, sheet 1 outside, and read it."""
+    seen = []
+    for lying in stack:
+        index, turn = identify(lying.paper, layout)
+        seen.append((index, sim.seen(lying.paper, 2, 1, turn)))
+    seen.sort(key=lambda item: item[0])
+    pages: list[int] = []
+    for _, s in seen:
+        pages += [s.front[(1, 0)][0], s.back[(0, 0)][0]]
+    for _, s in reversed(seen):
+        pages += [s.back[(1, 0)][0], s.front[(0, 0)][0]]
     return pages
 
 
-def pdf_facts(path: Path) -> dict:
-    """Return the bookmarks, destinations, links and document info of a PDF."""
-    with pikepdf.open(path) as pdf:
-        index = {page.objgen: i for i, page in enumerate(pdf.pages)}
-
-        def item(entry):
-            dest = entry.destination
-            return (str(entry.title), index[dest[0].objgen], round(float(dest[2]), 1),
-                    round(float(dest[3]), 1), [item(child) for child in entry.children])
-
-        with pdf.open_outline() as outline:
-            bookmarks = [item(entry) for entry in outline.root]
-        dests = {str(name): (index[dest[0].objgen], round(float(dest[2]), 1), round(float(dest[3]), 1))
-                 for name, dest in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
-        links = [[(tuple(round(float(v), 1) for v in a.Rect),
-                   str(a.get("/Dest", "")), str(a.A.URI) if "/A" in a else "")
-                  for a in page.obj.get("/Annots", [])] for page in pdf.pages]
-        info = {str(k): str(v) for k, v in pdf.docinfo.items()}
-        families = {}
-        for page in pdf.pages:
-            for xobject in page.Resources.get("/XObject", {}).values():
-                for font in (xobject.get("/Resources") or {}).get("/Font", {}).values():
-                    families.setdefault(str(font.BaseFont).split("+")[-1], set()).add(font.objgen)
-        return {"bookmarks": bookmarks, "dests": dests, "links": links, "info": info,
-                "lang": str(pdf.Root.get("/Lang")), "families": families}
+def test_the_old_manual_procedure_fails_on_printers_that_print_the_side_facing_down():
+    """What issue 13 found: turning the stack over reverses it; 10 of 11 sheets get a wrong back."""
+    layout = layouts()["saddle"]
+    pages = file_pages(layout, "manual")
+    n = len(layout.sheets)
+    printer = sim.Printer(prints="bottom", output="face-down")
+    stack = sim.run_job(printer, sim.fresh_stack(n), pages[:n], 2, 1, True)
+    stack = sim.turn_stack_over(stack, "vertical")  # "if it landed on the printed side"
+    stack = sim.run_job(printer, stack, pages[n:2 * n], 2, 1, True)  # backs in reverse order
+    wrong = []
+    for lying in stack:
+        index, turn = identify(lying.paper, layout)
+        back = sim.seen(lying.paper, 2, 1, turn).back
+        wrong.append(back != grid(layout.sheets[index][1]))
+    assert sum(wrong) == n - 1 == 10
 
 
-def structure(path: Path) -> list[tuple]:
-    """Return the structure tree in reading order: (depth, type, page, MCIDs marked).
-
-    Also checks that every marked-content reference leads back to its element through
-    the parent tree, as a screen reader follows it.
-    """
-    with pikepdf.open(path) as pdf:
-        index = {page.objgen: i for i, page in enumerate(pdf.pages)}
-        nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
-        parents = dict(zip((int(k) for k in nums[::2]), nums[1::2]))
-        found = []
-
-        def visit(element, depth):
-            marked = []
-            for kid in element.get("/K", []) if isinstance(element.get("/K"), pikepdf.Array) \
-                    else [element.get("/K")]:
-                if isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary)
-                                            and kid.get("/Type") == "/MCR"):
-                    mcid = int(kid) if isinstance(kid, int) else int(kid.MCID)
-                    holder = element.Pg if isinstance(kid, int) else kid.get("/Stm", kid.get("/Pg"))
-                    assert parents[int(holder.StructParents)][mcid].objgen == element.objgen
-                    marked.append(mcid)
-                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
-                    assert parents[int(kid.Obj.StructParent)].objgen == element.objgen
-                elif isinstance(kid, pikepdf.Dictionary):
-                    visit(kid, depth + 1)
-            page = index.get(element.Pg.objgen) if "/Pg" in element else None
-            found.append((depth, str(element.S), page, len(marked)))
-
-        tops = pdf.Root.StructTreeRoot.K
-        for top in tops if isinstance(tops, pikepdf.Array) else [tops]:
-            visit(top, 0)
-        return found
+def test_one_sided_layout_ignores_duplex():
+    from zinepress.impose.minizine import minizine_layout
+    layout = minizine_layout(8)
+    assert print_sequence(layout, "manual") == print_sequence(layout, "short-edge") == [
+        layout.sheets[0][0]]
+    assert layout.natural_duplex() == "one-sided"
 
 
-def assert_same_book(whole: Path, parts: Path) -> None:
-    """Assert that ``parts`` shows what ``whole`` shows, page for page."""
-    a, b = characters(whole), characters(parts)
-    assert len(a) == len(b), "page counts differ"
-    for number, (left, right) in enumerate(zip(a, b), start=1):
-        assert [c for c, _ in left] == [c for c, _ in right], f"page {number}: text differs"
-        worst = max((abs(p - q) for (_, x), (_, y) in zip(left, right) for p, q in zip(x, y)),
-                    default=0)
-        assert worst < TOLERANCE_PT, f"page {number}: a character moved {worst:.3f} pt"
-    facts_a, facts_b = pdf_facts(whole), pdf_facts(parts)
-    for key in ("bookmarks", "dests", "links", "info", "lang"):
-        assert facts_a[key] == facts_b[key], key
-    assert all(len(fonts) == 1 for fonts in facts_b["families"].values()), facts_b["families"]
-    assert structure(whole) == structure(parts), "the structure trees differ"
+def test_turning_twice_is_identity():
+    layout = layouts()["quarter"]
+    for _, back in layout.sheets:
+        assert turned(turned(back, layout), layout) == back
 
 
-def whole_book(root: Path, output: str, dest: Path) -> Path:
-    """Lay out the book at ``root`` in one piece as the recipe ``output`` would."""
-    build = Build(root)
-    make = recipes.RECIPES[output].make
-    dest.write_bytes(recipes.whole_book_pdf(make.args[0], build.book, build.prepared(output),
-                                            make.keywords.get("stylesheet")))
-    return dest
-
-
-def one_by_one(patch: pytest.MonkeyPatch) -> None:
-    """Lay out every chapter alone and give each part its own furniture document.
-
-    The defaults group the tiny book's short chapters into one layout; this makes the
-    tests see chapters that start on left pages and furniture in several documents.
-    """
-    patch.setattr(layout, "UNIT_CHARS", 1)
-    patch.setattr(layout, "FURNITURE_PAGES", 1)
-
-
-@pytest.fixture(scope="module")
-def tiny_parts(tmp_path_factory):
-    """The tiny book's A5 PDF (one chapter per layout) and large-print PDF (chapters
-    grouped, the default), built part by part, once."""
-    from conftest import FIXTURES, copy_project
-    root = copy_project(tmp_path_factory.mktemp("parts") / "p", FIXTURES / "tiny" / "source")
-    with pytest.MonkeyPatch.context() as patch:
-        one_by_one(patch)
-        Build(root).run(["pdf"])
-    Build(root).run(["pdf-large-print"])
-    return root
-
-
-@pytest.mark.parametrize("output", ["pdf", "pdf-large-print"])
-def test_tiny_book_assembled_from_parts_equals_the_whole_book(tiny_parts, output, tmp_path):
-    path = recipes.RECIPES[output].path(load_book(tiny_parts))
-    assert_same_book(whole_book(tiny_parts, output, tmp_path / "whole.pdf"), path)
-
-
-def test_essay_assembled_from_parts_equals_the_whole_book(essay, tmp_path):
-    assert_same_book(whole_book(essay["root"], "pdf", tmp_path / "whole.pdf"), essay["pdf"])
-
-
-# -- what an edit lays out again --------------------------------------------------------
-
-def parts_of(root: Path, owner: str = "a5") -> dict[str, dict]:
-    """Return the kept layouts of one output: key -> what the cache knows of it."""
-    folder = root / "build" / layout.CACHE_DIR / owner
-    return {p.stem: json.loads(p.read_text()) for p in folder.glob("*.json")}
-
-
-@pytest.fixture
-def built(tiny_parts, tmp_path):
-    dest = tmp_path / "p"
-    shutil.copytree(tiny_parts, dest)
-    return dest
-
-
-def test_a_one_word_edit_lays_out_only_its_chapter_again(built, monkeypatch):
-    one_by_one(monkeypatch)
-    before = parts_of(built)
-    chapter = built / "source" / "02-second.md"
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace("quotation", "citation", 1),
-                       encoding="utf-8")
-    Build(built).run(["pdf"])
-    after = parts_of(built)
-    new = [facts for key, facts in after.items() if key not in before]
-    assert len(new) == 1 and "second-a-chapter" in new[0]["anchors"], new
-    assert len(after) == len(before), "the replaced layout is not kept"
-
-
-def test_a_longer_chapter_renumbers_what_follows_without_laying_it_out_again(built, monkeypatch):
-    one_by_one(monkeypatch)
-    before = parts_of(built)
-    chapter = built / "source" / "01-first.md"
-    text = chapter.read_text(encoding="utf-8")
-    chapter.write_text(text + "\n\n" + "\n\n".join(["A paragraph added to make the chapter "
-                                                     "longer by a page or more. " * 6] * 12)
-                       + "\n", encoding="utf-8")
-    Build(built).run(["pdf"])
-    after = parts_of(built)
-    new = [facts for key, facts in after.items() if key not in before]
-    bodies = [f for f in new if f["anchors"] or f["break_before"] != "auto"]
-    # Laid out again: the longer chapter, the contents (its numbers), furniture after it.
-    assert any("first-things" in f["anchors"] for f in new)
-    assert not any("second-a-chapter" in f["anchors"] or "references" in f["anchors"]
-                   or "colophon" in f["anchors"] for f in bodies), bodies
-    pdf = recipes.RECIPES["pdf"].path(load_book(built))
-    edited = pdf.read_bytes()
-    shutil.rmtree(built / "build")
-    Build(built).run(["pdf"])
-    assert pdf.read_bytes() == edited, "an incremental build differs from a clean one"
+def test_bad_duplex():
+    with pytest.raises(ValueError):
+        print_sequence(layouts()["saddle"], "sideways")

@@ -45,19 +45,34 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check the sources without rendering")
     check.add_argument("--strict", action="store_true", help="make lint findings fatal")
 
-    impose = sub.add_parser("impose", help="impose any PDF as a saddle-stitched zine")
+    impose = sub.add_parser("impose", help="impose any PDF for printing: a zine, a mini-zine, "
+                                           "quarter-size zines")
     impose.add_argument("input", type=Path)
-    impose.add_argument("-o", "--output", type=Path, required=True)
+    impose.add_argument("-o", "--output", type=Path, required=True,
+                        help="the print file (with --cover-separate: OUT-cover.pdf and OUT-inside.pdf)")
+    impose.add_argument("--layout", choices=["saddle", "minizine", "quarter"], default="saddle",
+                        help="saddle: 2 pages per side, folded and stapled (default); minizine: "
+                             "8 pages on one side of one sheet, folded and cut; quarter: 4 pages "
+                             "per side, two copies per sheet, cut across")
     impose.add_argument("--paper", choices=["a4", "letter"], default="a4")
     impose.add_argument("--signature", type=positive_int, default=None, metavar="SHEETS",
-                        help="sheets per folded gathering (default: one gathering)")
-    impose.add_argument("--gathering", choices=["nested", "stacked"], default="nested",
-                        help="nested: gatherings slid inside each other, stapled on one fold "
-                             "(default); stacked: separate gatherings, side-stapled or sewn")
-    impose.add_argument("--creep", type=parse_mm, default=0.0, metavar="THICKNESS",
-                        help="paper thickness for creep compensation, e.g. 0.1mm")
-    impose.add_argument("--marks", action="store_true", help="draw fold and crop marks")
-    impose.add_argument("--duplex", choices=["short-edge", "manual"], default="short-edge")
+                        help="sheets per folded gathering (default: one gathering up to 16 "
+                             "sheets, signatures of 4 beyond)")
+    impose.add_argument("--gathering", choices=["nested", "stacked"], default=None,
+                        help="nested: gatherings slid inside each other, stapled on one fold; "
+                             "stacked: separate signatures, sewn or glued")
+    impose.add_argument("--duplex", choices=["short-edge", "long-edge", "manual"], default=None,
+                        help="the printer's two-sided setting (default: the one that needs no "
+                             "rotation: short-edge for saddle, long-edge for quarter); manual: "
+                             "fronts, then the backs in both orders")
+    impose.add_argument("--creep", type=length, default=None, metavar="THICKNESS",
+                        help="paper thickness for creep compensation, e.g. 0.1mm (mm, pt, in, µm)")
+    impose.add_argument("--margin", type=length, default=None, metavar="LENGTH",
+                        help="the printer's unprintable margin, e.g. 5mm: pages are scaled to fit")
+    impose.add_argument("--marks", action="store_true", help="draw fold, cut and crop marks")
+    impose.add_argument("--cover-separate", action="store_true",
+                        help="the cover sheet in its own file, for cover stock")
+    impose.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
     return top
 
 
@@ -68,18 +83,34 @@ def positive_int(text: str) -> int:
     return int(text)
 
 
-def parse_mm(text: str) -> float:
-    """Return a length in millimetres from '0.1mm', '0.1' or '100um'."""
-    value = text.strip().lower()
-    scale = 1.0
-    for unit, factor in (("mm", 1.0), ("um", 0.001), ("µm", 0.001), ("pt", 25.4 / 72)):
-        if value.endswith(unit):
-            value, scale = value[: -len(unit)], factor
-            break
+def length(text: str) -> float:
+    """Return a length in points from '0.1mm', '0.1in', '2pt' or '100µm', for argparse."""
+    from zinepress.impose.options import LengthError, parse_length
     try:
-        return float(value) * scale
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a length: {text!r}") from None
+        return parse_length(text)
+    except LengthError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+LENGTH_OPTIONS = ("--creep", "--margin")
+
+
+def join_negative_lengths(argv: list[str]) -> list[str]:
+    """Return ``argv`` with ``--creep -1mm`` joined as ``--creep=-1mm``.
+
+    argparse would otherwise take "-1mm" for an option and say "expected one argument";
+    joined, the length check says what is wrong.
+
+    >>> join_negative_lengths(["impose", "a.pdf", "--creep", "-0.1mm", "--marks"])
+    ['impose', 'a.pdf', '--creep=-0.1mm', '--marks']
+    """
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] in LENGTH_OPTIONS and arg[:1] == "-" and (arg[1:2].isdigit() or arg[1:2] == "."):
+            out[-1] = f"{out[-1]}={arg}"
+        else:
+            out.append(arg)
+    return out
 
 
 def configure_logging(quiet: bool) -> None:
@@ -93,7 +124,7 @@ def configure_logging(quiet: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = parser().parse_args(join_negative_lengths(sys.argv[1:] if argv is None else argv))
     configure_logging(quiet=args.quiet)
     try:
         return run(args)
@@ -121,13 +152,51 @@ def run(args: argparse.Namespace) -> int:
         from zinepress.check.run import run_check
         return run_check(args.root, strict=args.strict)
     if args.command == "impose":
-        from zinepress.impose.booklet import impose_file
-        result = impose_file(args.input, args.output, paper=args.paper,
-                             signature_sheets=args.signature, gathering=args.gathering,
-                             creep_mm=args.creep, marks=args.marks, duplex=args.duplex)
-        log.info("imposed %s -> %s (%s)", args.input, args.output, result)
-        return 0
+        return impose(args)
     raise AssertionError(args.command)
+
+
+def impose(args: argparse.Namespace) -> int:
+    """Impose ``args.input``; write the file(s); print one line (or JSON) and the warnings."""
+    import json
+
+    from zinepress.build.output import write_atomic
+    from zinepress.impose.booklet import impose_pdf
+    from zinepress.impose.options import ImposeOptions
+    given = {name for name in ("signature", "gathering", "duplex", "creep", "cover-separate")
+             if getattr(args, name.replace("-", "_")) not in (None, False)}
+    options = ImposeOptions(
+        layout=args.layout, paper=args.paper, signature_sheets=args.signature,
+        gathering=args.gathering, duplex=args.duplex, creep_pt=args.creep or 0.0,
+        margin_pt=args.margin or 0.0, marks=args.marks, cover_separate=args.cover_separate,
+        given=frozenset(given))
+    source, out = Path(args.input), Path(args.output)
+    names = {"": out, "cover": out.with_name(f"{out.stem}-cover{out.suffix}"),
+             "inside": out.with_name(f"{out.stem}-inside{out.suffix}")}
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise ZineError(source, None, "Z501", f"cannot read ({error.strerror or error})") from None
+    if not out.parent.is_dir():
+        raise ZineError(out, None, "Z509", f"output folder {out.parent} does not exist")
+    imposed = impose_pdf(data, options, name=str(source))
+    for path in (names[key] for key in imposed.files):
+        if path.exists() and path.resolve() == source.resolve():
+            raise ZineError(path, None, "Z509", "output would overwrite the input PDF")
+    for key, pdf in imposed.files.items():
+        try:
+            write_atomic(names[key], pdf)
+        except OSError as error:
+            raise ZineError(names[key], None, "Z509",
+                            f"cannot write output ({error.strerror or error})") from None
+    shown = {key: str(path) for key, path in names.items()}
+    if args.json:
+        print(json.dumps(imposed.as_json(shown), indent=2, ensure_ascii=False))
+    elif not args.quiet:
+        print(imposed.summary(shown))
+    for warning in imposed.warnings:
+        log.warning("warning: %s", warning)
+    return 0
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from zinepress.build import manifest, output
 from zinepress.build.fingerprint import code_fingerprint, tool_fingerprint
-from zinepress.build.recipes import GROUPS, NOT_INPUTS, RECIPES, Prepared
+from zinepress.build.recipes import GROUPS, NOT_INPUTS, RECIPES, Prepared, made_for
 from zinepress.errors import ZineError, ZineErrors
 from zinepress.source.load import Book, load_book
 
@@ -184,7 +184,8 @@ class Build:
     def run(self, names: list[str], executor: cf.Executor | None = None) -> dict[str, str]:
         """Build what is out of date among ``names``; return ``{output: reason}``."""
         output.remove_stale_temps(self.build_dir)
-        order = expand(names)
+        wanted = made_for(self.book)
+        order = [name for name in expand(names) if name in wanted]
         recorded = self.recorded = manifest.load(self.build_dir)
         pending, done, running = set(order), set(), {}
         results: dict[str, str] = {}

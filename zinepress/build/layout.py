@@ -6,7 +6,7 @@ under a hash of everything that shapes it. After an edit only the changed chapte
 laid out again. Page furniture (folios, running heads) is laid out apart, part by
 part, on the part's real page numbers and sides; when a chapter's page count changes,
 the chapters after it get new furniture, not a new layout. The contents page is laid
-out last, with the real page numbers. :func:`zinepress.formats.pdffile.assemble` puts
+out last, with the real page numbers. :func:`zinepress.formats.pdffile.assemble.assemble` puts
 the pages together, with the links, named destinations and bookmarks of every part.
 
 Steps, each a batch of layouts run by ``run`` (the scheduler's worker processes):
@@ -177,7 +177,7 @@ def reading_pdf(html_for: Callable[..., str], chapters: Sequence, root: Path,
     ``tagged``: every part keeps its structure tree and the book gets one, joined.
     """
     from zinepress.formats.pdf import source_date_epoch
-    from zinepress.formats.pdffile import FurnitureRun, PlacedPart, assemble
+    from zinepress.formats.pdffile.assemble import FurnitureRun, PlacedPart, assemble
     cache = PartCache(build_dir, owner)
 
     from zinepress.build.manifest import sha256_file

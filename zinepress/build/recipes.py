@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from zinepress.source.load import Book
+
+log = logging.getLogger("zinepress")
 
 # What an output reads besides itself. The text: metadata, chapters and images beside
 # them, but not source/original/ (the copy the fidelity check reads).
@@ -73,6 +76,7 @@ class Recipe:
     after: tuple[str, ...] = ()  # outputs it is made from
     pages_only: bool = False    # of the outputs in ``after``, only their page count matters
     uses_css: bool = False      # the metadata's extra stylesheets apply
+    wanted: Callable[[Book], bool] | None = None  # made only for books this says yes to
     fonts: bool = False         # typeset with the project's fonts (the metadata's are inputs)
     parts: bool = False         # laid out part by part: ``make`` also takes ``run=``
     help: str = ""
@@ -178,29 +182,52 @@ def epub(book: Book, prepared: Prepared) -> bytes:
                        cover, sheets, prepared.tools, prepared.epoch)
 
 
-def zine(source: str, paper: str, book: Book, prepared: Prepared) -> bytes:
-    """Return the reading PDF ``source`` imposed as a saddle-stitched zine on ``paper``."""
-    from zinepress.impose.booklet import impose_file
-    with tempfile.TemporaryDirectory(prefix="zinepress-zine-") as tmp:
-        reading, imposed = Path(tmp) / "reading.pdf", Path(tmp) / "zine.pdf"
-        reading.write_bytes(prepared.upstream[source])
-        impose_file(reading, imposed, paper=paper, gathering="nested")
-        return imposed.read_bytes()
+def zine_options(book: Book, paper: str):
+    """Return how the book's zines on ``paper`` are imposed (metadata ``zine:``)."""
+    from zinepress.impose.options import options_from_metadata
+    return options_from_metadata(book.meta.get("zine"), paper)
+
+
+def cover_separate(book: Book) -> bool:
+    """True when the metadata asks for the cover sheet in its own file."""
+    return bool((book.meta.get("zine") or {}).get("cover-separate"))
+
+
+def zine(source: str, paper: str, book: Book, prepared: Prepared, part: str = "") -> bytes:
+    """Return the reading PDF ``source`` imposed on ``paper`` as the metadata's ``zine:`` says.
+
+    ``part`` is "cover" for the cover file; otherwise the zine, which holds only the
+    inside when the cover is separate.  Warnings (scaling, a fold too thick to staple)
+    go to the build log.
+    """
+    from zinepress.errors import ZineError
+    from zinepress.impose.booklet import impose_pdf
+    try:
+        imposed = impose_pdf(prepared.upstream[source], zine_options(book, paper),
+                             name=f"{RECIPES[source].pattern.format(slug=book.slug)}")
+    except ZineError as error:  # the settings are the user's to change, not our PDF
+        raise ZineError("source/metadata.yaml", None, error.code,
+                        f"zine on {paper}: {error.message}", error.hint) from None
+    for warning in imposed.warnings:
+        log.warning("zine on %s: %s", paper, warning)
+    if part:
+        return imposed.files[part]
+    return imposed.files["inside" if "inside" in imposed.files else ""]
 
 
 def printing(source: str, paper: str, book: Book, prepared: Prepared) -> bytes:
     """Return the printing instructions for the zine made from ``source`` on ``paper``."""
     from zinepress.formats import pdffile
-    from zinepress.formats.pdf import source_date_epoch
+    from zinepress.impose.options import plan_layout
     from zinepress.impose.printing import render_printing_instructions
-    from zinepress.impose.saddle import saddle_plan
-    from zinepress.render.layers import template_file
-    plan = saddle_plan(pdffile.page_count(prepared.upstream[source]))
-    with source_date_epoch(prepared.epoch):
-        return render_printing_instructions(plan, title=book.meta["title"], paper=paper,
-                                            duplex="short-edge",
-                                            templates=template_file(
-                                                book.root, "printing.html.j2").parent)
+    options = zine_options(book, paper)
+    planned = plan_layout(options, pdffile.page_count(prepared.upstream[source]))
+    files = {"zine": RECIPES[f"zine-{paper}"].path(book).name}
+    if options.cover_separate:
+        files["cover"] = RECIPES[f"zine-{paper}-cover"].path(book).name
+    return render_printing_instructions(planned, options, title=book.meta["title"],
+                                        files=files, root=Path(book.root),
+                                        epoch=prepared.epoch)
 
 
 # -- the table ----------------------------------------------------------------------
@@ -224,15 +251,35 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
            ("source/metadata.yaml", "templates/colophon.html.j2",
             "templates/colophon-page.html.j2", "templates/print.css") + SHARED,
            fonts=True, help="the colophon alone, A5"),
-    Recipe("zine-a4", "{slug}-zine-a4.pdf", P(zine, "pdf", "a4"), after=("pdf",),
-           help="the A5 book imposed on A4"),
+    Recipe("zine-a4", "{slug}-zine-a4.pdf", P(zine, "pdf", "a4"), ("source/metadata.yaml",),
+           after=("pdf",), help="the A5 book imposed on A4"),
     Recipe("zine-letter", "{slug}-zine-letter.pdf", P(zine, "pdf-letter", "letter"),
-           after=("pdf-letter",), help="the half-letter book imposed on US Letter"),
+           ("source/metadata.yaml",), after=("pdf-letter",),
+           help="the half-letter book imposed on US Letter"),
+    Recipe("zine-a4-cover", "{slug}-zine-a4-cover.pdf", P(zine, "pdf", "a4", part="cover"),
+           ("source/metadata.yaml",), after=("pdf",), wanted=cover_separate,
+           help="the A4 zine's cover sheet, for cover stock (zine: cover-separate)"),
+    Recipe("zine-letter-cover", "{slug}-zine-letter-cover.pdf",
+           P(zine, "pdf-letter", "letter", part="cover"), ("source/metadata.yaml",),
+           after=("pdf-letter",), wanted=cover_separate,
+           help="the Letter zine's cover sheet, for cover stock (zine: cover-separate)"),
     Recipe("printing", "{slug}-printing.pdf", P(printing, "pdf", "a4"),
            ("source/metadata.yaml", "templates/printing.*") + SHARED, after=("pdf",),
-           pages_only=True, help="printing instructions"),
+           pages_only=True, help="printing instructions for the A4 zine"),
+    Recipe("printing-letter", "{slug}-printing-letter.pdf", P(printing, "pdf-letter", "letter"),
+           ("source/metadata.yaml", "templates/printing.*") + SHARED, after=("pdf-letter",),
+           pages_only=True, help="printing instructions for the Letter zine"),
 )}
+
+
+def made_for(book: Book) -> set[str]:
+    """Return the rows this book gets: rows for settings it does not use are left out."""
+    return {name for name, recipe in RECIPES.items()
+            if recipe.wanted is None or recipe.wanted(book)}
+
+
 GROUPS = {
     "all": tuple(RECIPES),
-    "zine": ("zine-a4", "zine-letter", "printing"),
+    "zine": ("zine-a4", "zine-letter", "zine-a4-cover", "zine-letter-cover", "printing",
+             "printing-letter"),
 }

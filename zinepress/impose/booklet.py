@@ -1,371 +1,357 @@
-"""Apply an imposition plan to a PDF: a reading PDF in, an imposed print PDF out.
+"""Imposition: PDF bytes and :class:`~zinepress.impose.options.ImposeOptions` in, print-ready PDF bytes out.
 
-This is the only module that imports pikepdf for imposition.  The page order comes
-from :mod:`zinepress.impose.saddle`; here each source page becomes a vector form XObject
-(its fonts and images are copied once and shared, nothing is rasterised), placed on a
-landscape sheet with two halves per side.
+The layout comes from :func:`zinepress.impose.options.plan_layout` (saddle, quarter or
+mini-zine); here it meets a real PDF.  Every page is placed at one scale, the same for
+all, chosen so that the pages fit their cells inside the printer's margins; a page
+sits against its spine (the fold it is bound at) and is centred the other way, so the
+two pages of a spread still meet at the fold.  Each page is clipped to its cell, so
+nothing paints over its neighbour, and creep never cuts ink: before pages are moved
+into the fold, the ink of each is measured (:mod:`zinepress.formats.ink`) and a creep
+that would cut into it is refused.  The PDF work itself is
+:mod:`zinepress.formats.pdffile`'s; nothing here imports a PDF library.
 
-Papers: ``'a4'`` is A4 landscape (297 x 210 mm) with two A5-sized halves;
-``'letter'`` is US Letter landscape (11 x 8.5 in) with two half-letter halves
-(5.5 x 8.5 in).  Pages of the half's size are placed 1:1; pages of any other size are
-scaled uniformly to fit the half and centred, so PDFs we did not typeset can be
-imposed too.
-
-Output is deterministic: the form XObject of source page ``n`` is always named
-``/Pn``, the document ID is derived from the content and no dates are written, so
-the same input and options give byte-identical files.  The file is written to a
-temporary file beside ``dst`` and moved into place, so a failure never leaves a
-partial output; every check on the input runs before anything is written.
-
-Error codes (all :class:`~zinepress.errors.ZineError`, raised before writing):
-
-* Z501 the input cannot be read or is not a PDF
-* Z502 the input is encrypted
-* Z503 the input has no pages
-* Z504 the input has more pages than ``max_pages``
-* Z505 the input mixes page sizes
-* Z506 unknown paper
-* Z507 bad signature size or gathering
-* Z508 bad creep or duplex mode
-* Z509 the output cannot be written
+Papers are A4 and US Letter; the sheet is landscape for saddle and mini-zine, portrait
+for quarter.  A5 pages on A4 (and half-letter on Letter) are placed at 100 %.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
-
-import pikepdf
+from dataclasses import dataclass, replace
 
 from zinepress.errors import ZineError
-from zinepress.impose.saddle import DUPLEX_MODES, Plan, print_sequence, saddle_plan
+from zinepress.formats import ink
+from zinepress.formats.pdffile import sheets
+from zinepress.formats.pdffile.sheets import Placement, Stroke
+from zinepress.impose.layout import Cell, Layout, Line, manual_ranges, print_sequence
+from zinepress.impose.options import MM_PT, PAPER_NAMES, ImposeOptions, Planned, plan_layout
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("zinepress")
 
-MM_PT = 72 / 25.4
-
-# Landscape sheet (width, height) in points; each side holds two halves.
-PAPERS: dict[str, tuple[float, float]] = {
-    "a4": (round(297 * MM_PT, 2), round(210 * MM_PT, 2)),  # 841.89 x 595.28
-    "letter": (792.0, 612.0),
-}
-
-SIZE_TOLERANCE_PT = 1.0  # pages within this of each other count as the same size
 SCALE_SNAP = 0.005  # a scale this close to 1 is taken as 1 (A5 in an A4 half)
-MAX_CREEP_MM = 1.0  # thicker than card stock: surely a typo
+SCALE_WARN = (0.8, 1.25)  # outside this, say so: text gets hard to read or coarse
 FOLD_TICK_PT = 14.0
-FOLD_DASH = "3 2"
 CROP_GAP_PT = 3.0
 CROP_LENGTH_PT = 12.0
-MARK_WIDTH_PT = 0.3
 
 
 @dataclass(frozen=True)
-class ImposeResult:
-    """What :func:`impose_file` wrote: counts, the plan, and the scale applied."""
+class Geometry:
+    """The sheet (width, height), the cell size, the printer margin and the page scale, in points."""
 
-    dst: Path
+    sheet: tuple[float, float]
+    cell: tuple[float, float]
+    margin: float
+    page: tuple[float, float, float, float]  # the source pages' visible box
+    scale: float
+
+    @property
+    def page_size(self) -> tuple[float, float]:
+        x0, y0, x1, y1 = self.page
+        return (x1 - x0) * self.scale, (y1 - y0) * self.scale
+
+
+@dataclass(frozen=True)
+class Imposed:
+    """What an imposition made: the files' bytes and the facts people and scripts are told."""
+
+    files: dict[str, bytes]  # "" for one file, or "cover" and "inside"
+    layout: str
     paper: str
     duplex: str
     page_count: int
-    padded_count: int
     blank_count: int
     sheet_count: int
-    side_count: int
+    copies_per_sheet: int
+    gathering_count: int
+    pages_per_side: int
     scale: float
-    source_size_pt: tuple[float, float]
-    plan: Plan
+    warnings: tuple[str, ...]
+    manual_pages: dict[str, dict[str, tuple[int, int]]]  # per file, for manual duplex
+
+    def summary(self, names: dict[str, str]) -> str:
+        """Return the one line a successful run prints."""
+        written = " and ".join(names[key] for key in self.files)
+        sheets = f"{self.sheet_count} sheet{'s' if self.sheet_count != 1 else ''}"
+        if self.copies_per_sheet > 1:
+            sheets += f" ({self.copies_per_sheet} copies each)"
+        parts = [sheets]
+        if self.layout != "minizine":
+            parts.append(f"{self.gathering_count} gathering{'s' if self.gathering_count != 1 else ''}")
+        parts.append(PAPER_NAMES[self.paper] if self.paper != "a4" else "A4")
+        if self.layout != "saddle":
+            parts.append(self.layout)
+        parts.append(self.duplex)
+        return f"wrote {written}: {', '.join(parts)}"
+
+    def as_json(self, names: dict[str, str]) -> dict:
+        """Return the machine-readable summary (``--json``)."""
+        return {
+            "files": {key or "zine": names[key] for key in self.files},
+            "layout": self.layout, "paper": self.paper, "duplex": self.duplex,
+            "pages": self.page_count, "blank_pages": self.blank_count,
+            "sheets": self.sheet_count, "copies_per_sheet": self.copies_per_sheet,
+            "gatherings": self.gathering_count, "pages_per_side": self.pages_per_side,
+            "scale": round(self.scale, 4), "warnings": list(self.warnings),
+            "manual_duplex_pages": {key or "zine": ranges for key, ranges in self.manual_pages.items()},
+        }
 
 
-def impose_file(
-    src: Path,
-    dst: Path,
-    *,
-    paper: str = "a4",
-    signature_sheets: int | None = None,
-    gathering: str = "nested",
-    creep_mm: float = 0.0,
-    marks: bool = False,
-    duplex: str = "short-edge",
-    max_pages: int = 1000,
-) -> ImposeResult:
-    """Return what was written after imposing ``src`` into ``dst`` as a saddle-stitched zine.
+def impose_pdf(data: bytes, options: ImposeOptions, name: str = "input.pdf") -> Imposed:
+    """Return ``data`` imposed with ``options``; errors name ``name`` (one line, nothing written)."""
+    with sheets.read_source(data, name, options.max_pages) as source:
+        planned = _planned(options, source.page_count, name)
+        layout = planned.layout
+        geometry = fit(layout, options.sheet_size(layout), options.margin_pt, source.box)
+        if any(cell.creep_pt > 0 for front, back in layout.sheets
+               for side in (front, back) if side is not None for cell in side.cells):
+            check_creep(source, layout, geometry, options.creep_pt, name)
+        files, manual = {}, {}
+        for key, part in split_cover(layout, options.cover_separate).items():
+            sides = print_sequence(part, planned.duplex)
+            marks = strokes(part, geometry) if options.marks else []
+            files[key] = sheets.write_sheets(
+                source, [(placements(side.cells, part, geometry), marks) for side in sides],
+                geometry.sheet)
+            if planned.duplex == "manual":
+                manual[key] = manual_ranges(part)
+        warnings = list(planned.warnings) + _warnings(source, geometry, options, name)
+    for warning in warnings:
+        log.debug("%s", warning)
+    plan = planned.plan
+    return Imposed(
+        files=files, layout=layout.name, paper=options.paper, duplex=planned.duplex,
+        page_count=source.page_count,
+        blank_count=sum(c.page is None for front, _ in layout.sheets for c in front.cells)
+        if plan is None else plan.blank_count,
+        sheet_count=len(layout.sheets), copies_per_sheet=2 if layout.name == "quarter" else 1,
+        gathering_count=0 if plan is None else len(plan.gatherings) - (
+            1 if plan.cover_separate and plan.gathering == "stacked" else 0),
+        pages_per_side=layout.pages_per_side, scale=geometry.scale,
+        warnings=tuple(warnings), manual_pages=manual)
 
-    ``signature_sheets``/``gathering``/``creep_mm`` are passed to
-    :func:`zinepress.impose.saddle.saddle_plan` (creep converted to points); ``duplex`` picks
-    the page order of :func:`zinepress.impose.saddle.print_sequence`; ``marks`` adds fold
-    ticks at the centre of the top and bottom edges and, when a placed page is
-    smaller than its half, crop marks at its outer corners.
+
+def _planned(options: ImposeOptions, page_count: int, name: str) -> Planned:
+    try:
+        return plan_layout(options, page_count)
+    except ZineError as error:
+        raise ZineError(name, None, error.code, error.message, error.hint) from None
+
+
+def split_cover(layout: Layout, separate: bool) -> dict[str, Layout]:
+    """Return the layout as one file, or as the cover sheet(s) and the inside."""
+    if not separate:
+        return {"": layout}
+    n = layout.cover_sheets
+    inside = tuple((_renumber(front, i), _renumber(back, i))
+                   for i, (front, back) in enumerate(layout.sheets[n:]))
+    return {"cover": replace(layout, sheets=layout.sheets[:n]),
+            "inside": replace(layout, sheets=inside, cover_sheets=0)}
+
+
+def _renumber(side, index: int):
+    return None if side is None else replace(side, sheet=index)
+
+
+# -- geometry (pure) -------------------------------------------------------------------
+
+
+def fit(layout: Layout, sheet: tuple[float, float], margin: float,
+        page: tuple[float, float, float, float]) -> Geometry:
+    """Return the geometry: one scale for every page, so each fits its cell inside the margins.
+
+    >>> g = fit(Layout("saddle", 2, 1, True, ("right", "left"), ()), (841.89, 595.28), 0.0,
+    ...         (0, 0, 419.53, 595.28))
+    >>> g.scale, g.cell
+    (1.0, (420.945, 595.28))
     """
-    src, dst = Path(src), Path(dst)
-    _check_options(src, paper, duplex, creep_mm)
-    _check_destination(src, dst)
+    width, height = sheet
+    cell_w, cell_h = width / layout.columns, height / layout.rows
+    avail_w = cell_w - margin * (2 if layout.columns == 1 else 1)
+    avail_h = cell_h - margin * (2 if layout.rows == 1 else 1)
+    page_w, page_h = page[2] - page[0], page[3] - page[1]
+    scale = min(avail_w / page_w, avail_h / page_h)
+    if abs(scale - 1.0) < SCALE_SNAP:
+        scale = 1.0
+    return Geometry(sheet, (cell_w, cell_h), margin, page, scale)
 
-    with _open_pdf(src) as pdf:
-        page_count = len(pdf.pages)
-        plan = _plan(src, page_count, max_pages, signature_sheets, gathering, creep_mm)
-        forms, box = _page_forms(src, pdf)
-        sheet_w, sheet_h = PAPERS[paper]
-        scale = _fit_scale(box, sheet_w / 2, sheet_h)
-        out = pikepdf.new()
-        _place_sides(out, print_sequence(plan, duplex), forms, box, scale,  # type: ignore[arg-type]
-                     (sheet_w, sheet_h), marks)
-        _copy_info(pdf, out)
-        _save_atomically(out, dst)
 
-    result = ImposeResult(
-        dst=dst,
-        paper=paper,
-        duplex=duplex,
-        page_count=page_count,
-        padded_count=plan.padded_count,
-        blank_count=plan.blank_count,
-        sheet_count=plan.sheet_count,
-        side_count=2 * plan.sheet_count,
-        scale=scale,
-        source_size_pt=(round(box[2] - box[0], 2), round(box[3] - box[1], 2)),
-        plan=plan,
-    )
-    log.debug(
-        "imposed %s: %d pages (+%d blank) on %d %s sheets, scale %.3f -> %s",
-        src, page_count, plan.blank_count, plan.sheet_count, paper, scale, dst,
-    )
+def cell_box(column: int, row: int, geometry: Geometry) -> tuple[float, float, float, float]:
+    """Return the cell's rectangle (x0, y0, x1, y1) in points; row 0 is at the top."""
+    cell_w, cell_h = geometry.cell
+    top = geometry.sheet[1] - row * cell_h
+    return (column * cell_w, top - cell_h, (column + 1) * cell_w, top)
+
+
+def page_origin(cell: Cell, layout: Layout, geometry: Geometry, creep: bool = True) -> tuple[float, float]:
+    """Return where the lower left corner of the placed (upright-sized) page goes, in points.
+
+    Against the spine if the cell has one, else centred between the cell edge and the
+    printer margin; centred the other way; moved ``creep_pt`` toward the spine.
+    """
+    x0, y0, x1, y1 = cell_box(cell.column, cell.row, geometry)
+    w, h = geometry.page_size
+    m = geometry.margin
+    spine = layout.spines[cell.column]
+    if spine == "right":
+        x = x1 - w + (cell.creep_pt if creep else 0.0)
+    elif spine == "left":
+        x = x0 - (cell.creep_pt if creep else 0.0)
+    else:
+        lo = x0 + (m if cell.column == 0 else 0.0)
+        hi = x1 - (m if cell.column == layout.columns - 1 else 0.0)
+        x = (lo + hi - w) / 2
+    lo = y0 + (m if cell.row == layout.rows - 1 else 0.0)
+    hi = y1 - (m if cell.row == 0 else 0.0)
+    return x, (lo + hi - h) / 2
+
+
+def placements(cells, layout: Layout, geometry: Geometry) -> list[Placement]:
+    """Return the drawing of each non-blank cell: its page, the matrix, the clip to its cell."""
+    s = geometry.scale
+    bx0, by0, bx1, by1 = geometry.page
+    result = []
+    for cell in cells:
+        if cell.page is None:
+            continue
+        x, y = page_origin(cell, layout, geometry)
+        if cell.rotation % 360 == 180:
+            matrix = (-s, 0.0, 0.0, -s, x + s * bx1, y + s * by1)
+        else:
+            matrix = (s, 0.0, 0.0, s, x - s * bx0, y - s * by0)
+        result.append(Placement(cell.page, matrix, cell_box(cell.column, cell.row, geometry)))
     return result
 
 
-def _check_options(src: Path, paper: str, duplex: str, creep_mm: float) -> None:
-    """Raise for an unknown paper or duplex mode, or a creep outside 0..MAX_CREEP_MM."""
-    if paper not in PAPERS:
-        raise ZineError(src, None, "Z506", f"unknown paper {paper!r}; use one of {', '.join(PAPERS)}")
-    if duplex not in DUPLEX_MODES:
-        raise ZineError(
-            src, None, "Z508", f"unknown duplex mode {duplex!r}; use one of {', '.join(DUPLEX_MODES)}"
-        )
-    if not 0.0 <= creep_mm <= MAX_CREEP_MM:
-        raise ZineError(
-            src, None, "Z508",
-            f"creep {creep_mm} mm is outside 0..{MAX_CREEP_MM} mm (it is the paper thickness, e.g. 0.1mm)",
-        )
+def strokes(layout: Layout, geometry: Geometry) -> list[Stroke]:
+    """Return the marks: dashed ticks where folds meet the sheet edge, cut lines, crop ticks."""
+    width, height = geometry.sheet
+    cell_w, cell_h = geometry.cell
+    m = geometry.margin
+
+    def point(x: float, y: float) -> tuple[float, float]:
+        return x * cell_w, height - y * cell_h
+
+    marks: list[Stroke] = []
+    for line, dashed in [(f, True) for f in layout.folds] + [(c, False) for c in layout.cuts]:
+        ends = _edge_ends(line, layout)
+        if not ends and not dashed:  # a cut inside the sheet is drawn whole
+            marks.append(Stroke(*point(line.x1, line.y1), *point(line.x2, line.y2)))
+        for (x, y), (dx, dy) in ends:
+            px, py = point(x, y)
+            sx, sy = dx * cell_w, -dy * cell_h
+            length = (sx * sx + sy * sy) ** 0.5
+            ux, uy = sx / length, sy / length
+            start = (px + ux * m, py + uy * m)
+            marks.append(Stroke(*start, start[0] + ux * FOLD_TICK_PT, start[1] + uy * FOLD_TICK_PT,
+                                dashed))
+    return marks + _crop_ticks(layout, geometry)
 
 
-def _plan(src: Path, page_count: int, max_pages: int, signature_sheets: int | None,
-          gathering: str, creep_mm: float):
-    """Return the saddle plan for ``page_count`` pages, or raise naming ``src``."""
-    if page_count == 0:
-        raise ZineError(src, None, "Z503", "PDF has no pages")
-    if page_count > max_pages:
-        raise ZineError(
-            src, None, "Z504", f"PDF has {page_count} pages, more than the limit of {max_pages}"
-        )
-    try:
-        return saddle_plan(page_count, signature_sheets=signature_sheets,
-                           gathering=gathering,  # type: ignore[arg-type]
-                           creep_pt=creep_mm * MM_PT)
-    except ZineError as error:
-        raise ZineError(src, None, error.code, error.message) from None
+def _edge_ends(line: Line, layout: Layout) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Return the ends of ``line`` on the sheet edge, each with the direction into the sheet."""
+    ends = []
+    for (x, y), (ox, oy) in (((line.x1, line.y1), (line.x2, line.y2)),
+                             ((line.x2, line.y2), (line.x1, line.y1))):
+        if x in (0, layout.columns) or y in (0, layout.rows):
+            ends.append(((x, y), (ox - x, oy - y)))
+    return ends
 
 
-def _place_sides(out: pikepdf.Pdf, sides, forms, box, scale: float,
-                 sheet: tuple[float, float], marks: bool) -> None:
-    """Add one sheet side per entry of ``sides`` to ``out``, pages as form XObjects /Pn."""
-    sheet_w, sheet_h = sheet
-    half_w = sheet_w / 2
-    copied: dict[int, pikepdf.Object] = {}
-    for side in sides:
-        ops: list[str] = []
-        xobjects = pikepdf.Dictionary()
-        for half, slot in enumerate(side.slots):
-            if slot.page is None:
-                continue
-            if slot.page not in copied:
-                copied[slot.page] = out.copy_foreign(forms[slot.page - 1])
-            name = f"/P{slot.page}"
-            xobjects[name] = copied[slot.page]
-            tx, ty = _placement(box, scale, half * half_w, half_w, sheet_h)
-            ops.append(
-                f"q {_num(scale, 6)} 0 0 {_num(scale, 6)} {_num(tx + slot.x_offset_pt)} {_num(ty)} cm "
-                f"{name} Do Q"
-            )
-        if marks:
-            ops.extend(_marks(box, scale, sheet_w, sheet_h))
-        page = out.add_blank_page(page_size=(sheet_w, sheet_h))
-        page.obj.Resources = pikepdf.Dictionary(XObject=xobjects)
-        page.obj.Contents = out.make_stream(("\n".join(ops) + "\n").encode("ascii"))
+def _crop_ticks(layout: Layout, geometry: Geometry) -> list[Stroke]:
+    """Return ticks from the sheet edges marking page edges that lie inside their cell.
+
+    Fore-edges (vertical, away from the spine) get ticks at the top and bottom edge of
+    the sheet; tops and bottoms of pages shorter than their cell get ticks at the left
+    and right edges.  Ticks stop short of the page when the margin has room, else they
+    run in from the sheet edge over the page's own margin.
+    """
+    if not layout.sheets:
+        return []
+    width, height = geometry.sheet
+    w, h = geometry.page_size
+    m = geometry.margin
+    xs, ys = set(), set()
+    gaps = {"left": width, "right": width, "bottom": height, "top": height}
+    for cell in layout.sheets[0][0].cells:
+        x0, y0, x1, y1 = cell_box(cell.column, cell.row, geometry)
+        px, py = page_origin(cell, layout, geometry, creep=False)
+        spine = layout.spines[cell.column]
+        if spine != "left" and px - x0 >= 1.0:
+            xs.add(round(px, 3))
+        if spine != "right" and x1 - (px + w) >= 1.0:
+            xs.add(round(px + w, 3))
+        if py - y0 >= 1.0:
+            ys.add(round(py, 3))
+        if y1 - (py + h) >= 1.0:
+            ys.add(round(py + h, 3))
+        gaps["left"] = min(gaps["left"], px - m)
+        gaps["right"] = min(gaps["right"], width - m - px - w)
+        gaps["bottom"] = min(gaps["bottom"], py - m)
+        gaps["top"] = min(gaps["top"], height - m - py - h)
+
+    def length(gap: float) -> float:
+        room = gap - CROP_GAP_PT
+        return min(CROP_LENGTH_PT, room) if room >= 3.0 else CROP_LENGTH_PT
+
+    ticks = []
+    for x in sorted(xs):
+        ticks += [Stroke(x, m, x, m + length(gaps["bottom"])),
+                  Stroke(x, height - m, x, height - m - length(gaps["top"]))]
+    for y in sorted(ys):
+        ticks += [Stroke(m, y, m + length(gaps["left"]), y),
+                  Stroke(width - m, y, width - m - length(gaps["right"]), y)]
+    return ticks
 
 
-def _check_destination(src: Path, dst: Path) -> None:
-    if not dst.parent.is_dir():
-        raise ZineError(dst, None, "Z509", f"output folder {dst.parent} does not exist")
-    if dst.exists() and src.exists() and dst.resolve() == src.resolve():
-        raise ZineError(dst, None, "Z509", "output would overwrite the input PDF")
+# -- creep that cannot hurt ------------------------------------------------------------
 
 
-def _open_pdf(src: Path) -> pikepdf.Pdf:
-    try:
-        pdf = pikepdf.open(src)
-    except pikepdf.PasswordError:
-        raise ZineError(src, None, "Z502", "PDF is encrypted with a password") from None
-    except (pikepdf.PdfError, OSError, ValueError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ZineError(src, None, "Z501", f"cannot read as a PDF ({reason})") from None
-    if pdf.is_encrypted:
-        pdf.close()
-        raise ZineError(src, None, "Z502", "PDF is encrypted (permission restrictions)")
-    return pdf
-
-
-def _page_forms(src: Path, pdf: pikepdf.Pdf) -> tuple[list[pikepdf.Object], tuple[float, ...]]:
-    """Return a form XObject per page and the common visible box (x0, y0, x1, y1)."""
-    forms: list[pikepdf.Object] = []
-    box: tuple[float, ...] | None = None
-    for number, page in enumerate(pdf.pages, start=1):
-        try:
-            form = page.as_form_xobject(handle_transformations=True)
-            this = _visible_box(form)
-            # qpdf copies the resources into the stream dictionary, which is never
-            # compressed; an indirect dictionary (shared when the pages shared one)
-            # goes into a compressed object stream instead.
-            resources = page.obj.get("/Resources")
-            if resources is not None and resources.is_indirect:
-                form.Resources = resources
-            elif "/Resources" in form:
-                form.Resources = pdf.make_indirect(form.Resources)
-            _reuse_compressed_contents(page, form)
-        except (pikepdf.PdfError, ValueError, TypeError, KeyError) as error:
-            raise ZineError(src, None, "Z501", f"page {number} cannot be read ({error})") from None
-        if this[2] - this[0] <= 0 or this[3] - this[1] <= 0:
-            raise ZineError(src, None, "Z501", f"page {number} has an empty page box")
+def check_creep(source, layout: Layout, geometry: Geometry, creep_pt: float, name: str) -> None:
+    """Raise Z512 if moving any page toward its spine would cut off ink at its cell edge."""
+    moved: dict[int, list[Cell]] = {}
+    for front, back in layout.sheets:
+        for side in (front, back):
+            for cell in side.cells if side is not None else ():
+                if cell.page is not None and cell.creep_pt > 0:
+                    moved.setdefault(cell.page, []).append(cell)
+    pages = sorted(moved)
+    boxes = ink.ink_boxes(sheets.pages_at_origin(source, pages))
+    s = geometry.scale
+    page_w = geometry.page[2] - geometry.page[0]
+    worst: tuple[float, int, float, float] | None = None  # allowed creep, page, shift, room
+    for page, box in zip(pages, boxes):
         if box is None:
-            box = this
-        elif any(
-            abs((this[i + 2] - this[i]) - (box[i + 2] - box[i])) > SIZE_TOLERANCE_PT for i in (0, 1)
-        ):
-            raise ZineError(
-                src, None, "Z505",
-                f"mixed page sizes: page 1 is {_size(box)} pt, page {number} is {_size(this)} pt",
-            )
-        forms.append(form)
-    assert box is not None
-    return forms, box
+            continue
+        for cell in moved[page]:
+            x, _ = page_origin(cell, layout, geometry, creep=False)
+            ix0, ix1 = (box[0], box[2]) if cell.rotation % 360 == 0 else (page_w - box[2], page_w - box[0])
+            x0, _, x1, _ = cell_box(cell.column, cell.row, geometry)
+            room = (x1 - (x + s * ix1)) if layout.spines[cell.column] == "right" else ((x + s * ix0) - x0)
+            allowed = room / (cell.creep_pt / creep_pt)
+            if worst is None or allowed < worst[0]:
+                worst = (allowed, page, cell.creep_pt, room)
+    if worst is not None and worst[0] < creep_pt - 1e-6:
+        allowed, page, shift, room = worst
+        raise ZineError(name, None, "Z512",
+                        f"creep {creep_pt / MM_PT:g} mm per sheet moves page {page} "
+                        f"{shift / MM_PT:.1f} mm into the fold, but its ink is "
+                        f"{max(room, 0) / MM_PT:.1f} mm from it",
+                        hint=f"at most {max(allowed, 0) / MM_PT:.2f}mm per sheet fits")
 
 
-def _reuse_compressed_contents(page: pikepdf.Page, form: pikepdf.Object) -> None:
-    """Give the form the page's own compressed bytes when it has a single Flate stream.
-
-    qpdf would otherwise recompress the content at its default level, which is
-    usually larger than what the typesetter wrote.
-    """
-    contents = page.obj.get("/Contents")
-    if (
-        isinstance(contents, pikepdf.Stream)
-        and contents.get("/Filter") == pikepdf.Name.FlateDecode
-        and "/DecodeParms" not in contents
-        and form.read_bytes() == contents.read_bytes()
-    ):
-        form.write(contents.read_raw_bytes(), filter=pikepdf.Name.FlateDecode)
-
-
-def _visible_box(form: pikepdf.Object) -> tuple[float, float, float, float]:
-    """Return the form's bounding box after its /Matrix (page rotation), as x0, y0, x1, y1."""
-    x0, y0, x1, y1 = (float(v) for v in form.BBox)
-    a, b, c, d, e, f = (float(v) for v in form.get("/Matrix", [1, 0, 0, 1, 0, 0]))
-    corners = [(a * x + c * y + e, b * x + d * y + f) for x in (x0, x1) for y in (y0, y1)]
-    xs, ys = [p[0] for p in corners], [p[1] for p in corners]
-    return (min(xs), min(ys), max(xs), max(ys))
-
-
-def _size(box: tuple[float, ...]) -> str:
-    return f"{box[2] - box[0]:.1f} x {box[3] - box[1]:.1f}"
-
-
-def _fit_scale(box: tuple[float, ...], half_w: float, half_h: float) -> float:
-    scale = min(half_w / (box[2] - box[0]), half_h / (box[3] - box[1]))
-    return 1.0 if abs(scale - 1.0) < SCALE_SNAP else scale
-
-
-def _placement(
-    box: tuple[float, ...], scale: float, x0: float, half_w: float, half_h: float
-) -> tuple[float, float]:
-    """Return the cm translation centring the scaled page in the half starting at x0."""
-    w, h = (box[2] - box[0]) * scale, (box[3] - box[1]) * scale
-    return (x0 + (half_w - w) / 2 - box[0] * scale, (half_h - h) / 2 - box[1] * scale)
-
-
-def _marks(box: tuple[float, ...], scale: float, sheet_w: float, sheet_h: float) -> list[str]:
-    """Return drawing operators for the fold ticks and the crop marks.
-
-    The fold is marked by dashed ticks at the centre of the top and bottom edges.  A
-    page scaled to fit fills its half in one direction; in the other it leaves a
-    margin, and its trim lines there (fore-edges, or top and bottom) get crop marks:
-    short ticks beyond the page's corner when the other margin has room, otherwise
-    ticks running in from the sheet edge, where the page is blank margin anyway.
-    """
-    mid = sheet_w / 2
-    tick = _num(FOLD_TICK_PT)
-    ops = [
-        f"q 0 G {_num(MARK_WIDTH_PT)} w [{FOLD_DASH}] 0 d",
-        f"{_num(mid)} 0 m {_num(mid)} {tick} l S",
-        f"{_num(mid)} {_num(sheet_h - FOLD_TICK_PT)} m {_num(mid)} {_num(sheet_h)} l S",
-        "[] 0 d",
-    ]
-    w, h = (box[2] - box[0]) * scale, (box[3] - box[1]) * scale
-    margin_x, margin_y = (mid - w) / 2, (sheet_h - h) / 2
-    room_x, room_y = margin_x > CROP_GAP_PT + 2, margin_y > CROP_GAP_PT + 2
-
-    def ticks(margin: float, room: bool, edge: float, lo: float, hi: float) -> list[tuple[float, float]]:
-        """Two tick spans along one axis: beyond both ends of the page, or in from the edges."""
-        if room:
-            length = min(CROP_LENGTH_PT, margin - CROP_GAP_PT)
-            return [(lo - CROP_GAP_PT - length, lo - CROP_GAP_PT), (hi + CROP_GAP_PT, hi + CROP_GAP_PT + length)]
-        return [(0.0, CROP_LENGTH_PT), (edge - CROP_LENGTH_PT, edge)]
-
-    if margin_x >= 1.0:  # fore-edge trim lines, vertical
-        for x in (margin_x, sheet_w - margin_x):
-            for y1, y2 in ticks(margin_y, room_y, sheet_h, margin_y, margin_y + h):
-                ops.append(f"{_num(x)} {_num(y1)} m {_num(x)} {_num(y2)} l S")
-    if margin_y >= 1.0:  # top and bottom trim lines, horizontal, at the fore-edges only
-        spans = ticks(margin_x, room_x, sheet_w, margin_x, sheet_w - margin_x)
-        for y in (margin_y, margin_y + h):
-            for x1, x2 in spans:
-                ops.append(f"{_num(x1)} {_num(y)} m {_num(x2)} {_num(y)} l S")
-    ops.append("Q")
-    return ops
-
-
-def _num(value: float, places: int = 4) -> str:
-    """Format a number for a content stream: fixed precision, no exponent, no -0."""
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _copy_info(src: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
-    """Keep the descriptive document info; dates are dropped so output is reproducible."""
-    for key in ("/Title", "/Author", "/Subject", "/Keywords"):
-        if key in src.docinfo:
-            out.docinfo[key] = pikepdf.String(str(src.docinfo[key]))
-    out.docinfo["/Creator"] = pikepdf.String("zinepress impose")
-
-
-def _save_atomically(out: pikepdf.Pdf, dst: Path) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        out.save(
-            tmp,
-            deterministic_id=True,
-            compress_streams=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-        )
-        os.replace(tmp, dst)
-    except OSError as error:
-        raise ZineError(dst, None, "Z509", f"cannot write output ({error.strerror or error})") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+def _warnings(source, geometry: Geometry, options: ImposeOptions, name: str) -> list[str]:
+    """Return what a person should know: scaling, annotations paper cannot keep, restrictions."""
+    found = []
+    low, high = SCALE_WARN
+    if not low <= geometry.scale <= high:
+        w, h = source.box[2] - source.box[0], source.box[3] - source.box[1]
+        found.append(f"{name}: pages of {w / MM_PT:.0f} x {h / MM_PT:.0f} mm are scaled to "
+                     f"{geometry.scale:.2f} to fit the {options.layout} layout on "
+                     f"{PAPER_NAMES[options.paper]}")
+    if source.dropped_annotations:
+        found.append(f"{name}: {source.dropped_annotations} annotation(s) not marked for printing "
+                     "are left out (comments, hidden fields)")
+    if source.print_forbidden:
+        found.append(f"{name}: the PDF's owner does not allow printing it")
+    return found

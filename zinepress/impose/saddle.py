@@ -1,11 +1,11 @@
 """Saddle-stitch imposition as plain arithmetic: a page count in, a :class:`Plan` out.
 
 Input: the number of pages of the reading PDF and the binding choices (sheets per
-signature, how signatures are gathered, creep per sheet).  Output: a :class:`Plan`
-saying, for every side of every sheet, which source page (or blank) goes in the left
-and right half, at what rotation and with what horizontal shift.  No PDF library is
-imported here; :mod:`zinepress.impose.booklet` applies the plan to a PDF and
-:mod:`zinepress.impose.printing` draws it for people.
+signature, how signatures are gathered, creep per sheet, a separate cover).  Output: a
+:class:`Plan` saying, for every side of every sheet, which source page (or blank) goes
+in the left and right half and how far it is shifted toward the fold;
+:func:`saddle_layout` turns it into the grid cells every layout shares
+(:mod:`zinepress.impose.layout`).  No PDF library is imported here.
 
 Conventions (the tests and the printing instructions rely on them):
 
@@ -15,11 +15,11 @@ Conventions (the tests and the printing instructions rely on them):
   listed in printing order; people are shown ``index + 1``.
 * **Padding**: the count is padded to a multiple of 4 with blanks inserted *before the
   back cover*, so the last source page stays the outside back and the front cover is
-  never blank.  A 1-page PDF becomes page 1 followed by three blanks.
-* **Duplex**: the back of a sheet is laid out so that turning the sheet over like a
-  book page (around a short edge of the landscape sheet) shows it upright: the back's
-  left half is behind the front's right half, and no half is ever rotated
-  (``rotation == 0``).  This is what printers call *flip on short edge*.
+  never blank.  A 1-page PDF becomes page 1 followed by three blanks.  With a separate
+  cover the blanks go before the *inside* back cover instead, so that the cover sheet
+  holds pages 1, 2, n-1 and n.
+* **Backs**: the back of a sheet is laid out as seen after turning the sheet over like a
+  book page: the back's left half is behind the front's right half.
 * **Creep**: ``x_offset_pt`` is signed in sheet coordinates (positive = to the right);
   both halves of a side move toward the fold by ``creep_pt x depth``, where depth is
   the sheet's distance from the outside of the block it is folded with (0 outermost).
@@ -51,12 +51,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from zinepress.errors import ZineError
+from zinepress.impose.layout import Cell, Layout, Line, Side
 
 Gathering = Literal["nested", "stacked"]
-Duplex = Literal["short-edge", "manual"]
-
 GATHERINGS = ("nested", "stacked")
-DUPLEX_MODES = ("short-edge", "manual")
+
+# A long-arm stapler goes through 16 folded sheets of office paper (64 pages); a longer
+# book is gathered in signatures of LONG_BOOK_SIGNATURE sheets, folded one by one and
+# stacked, to be sewn or glued.
+MAX_STAPLED_SHEETS = 16
+LONG_BOOK_SIGNATURE = 4
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,8 @@ class Slot:
     """One half of a sheet side.
 
     ``page`` is the 1-based source page number, or ``None`` for a blank.  ``rotation``
-    is in degrees clockwise (always 0 for 2-up saddle stitch with short-edge flip).
-    ``x_offset_pt`` is the creep shift, positive to the right of the sheet.
+    is in degrees clockwise (0 in the plan).  ``x_offset_pt`` is the creep shift,
+    positive to the right of the sheet.
     """
 
     page: int | None
@@ -119,7 +123,11 @@ class GatheringInfo:
 
 @dataclass(frozen=True)
 class Plan:
-    """The whole imposition: sheets in printing order and how they are gathered."""
+    """The whole imposition: sheets in printing order and how they are gathered.
+
+    With ``cover_separate`` sheet 0 is the cover: in ``'stacked'`` plans it is a
+    gathering of its own that wraps around the others.
+    """
 
     page_count: int
     padded_count: int
@@ -129,6 +137,7 @@ class Plan:
     gathering: Gathering
     signature_sheets: int | None
     creep_pt: float
+    cover_separate: bool = False
 
     @property
     def sheet_count(self) -> int:
@@ -143,24 +152,49 @@ class Plan:
         """Every side in sheet order, front before back."""
         return [side for sheet in self.sheets for side in (sheet.front, sheet.back)]
 
+    @property
+    def stapled(self) -> bool:
+        """True when every sheet shares one fold (one gathering, or nested groups)."""
+        inside = self.gatherings[1:] if self.cover_separate and self.gathering == "stacked" \
+            else self.gatherings
+        return self.gathering == "nested" or len(inside) <= 1
 
-def padded_reading_order(page_count: int) -> tuple[int | None, ...]:
+
+def padded_reading_order(page_count: int, cover_separate: bool = False) -> tuple[int | None, ...]:
     """Return the padded book as source page numbers, blanks (None) before the back cover.
 
     >>> padded_reading_order(5)
     (1, 2, 3, 4, None, None, None, 5)
     >>> padded_reading_order(1)
     (1, None, None, None)
+    >>> padded_reading_order(6, cover_separate=True)
+    (1, 2, 3, 4, None, None, 5, 6)
     """
     padded = -(-page_count // 4) * 4
-    blanks = padded - page_count
+    blanks = (None,) * (padded - page_count)
     if page_count == 1:
         # One page cannot be both covers; the front wins, the rest is blank.
-        return (1,) + (None,) * blanks
-    return tuple(range(1, page_count)) + (None,) * blanks + (page_count,)
+        return (1,) + blanks
+    back = 2 if cover_separate else 1
+    return tuple(range(1, page_count - back + 1)) + blanks + tuple(
+        range(page_count - back + 1, page_count + 1))
 
 
-def _check_plan_args(page_count, signature_sheets, gathering, creep_pt) -> None:
+def default_signature(page_count: int) -> tuple[int | None, Gathering]:
+    """Return the signature size and gathering a book of ``page_count`` pages gets by default.
+
+    Up to :data:`MAX_STAPLED_SHEETS` sheets: one gathering, stapled on the fold.  Longer:
+    signatures of :data:`LONG_BOOK_SIGNATURE` sheets, folded one by one and stacked.
+
+    >>> default_signature(64), default_signature(65)
+    ((None, 'nested'), (4, 'stacked'))
+    """
+    if -(-page_count // 4) <= MAX_STAPLED_SHEETS:
+        return None, "nested"
+    return LONG_BOOK_SIGNATURE, "stacked"
+
+
+def _check_plan_args(page_count, signature_sheets, gathering, creep_pt, cover_separate) -> None:
     """Raise ZineError for arguments no plan can be made from."""
     if isinstance(page_count, bool) or not isinstance(page_count, int) or page_count < 1:
         raise ZineError(None, None, "Z503", f"cannot impose {page_count!r} pages; need at least 1")
@@ -179,6 +213,31 @@ def _check_plan_args(page_count, signature_sheets, gathering, creep_pt) -> None:
         )
     if not creep_pt >= 0.0:  # also rejects NaN
         raise ZineError(None, None, "Z508", f"creep must be 0 or more, got {creep_pt!r} pt")
+    if cover_separate and page_count <= 4:
+        raise ZineError(None, None, "Z510",
+                        f"a separate cover needs more than 4 pages; this PDF has {page_count}",
+                        hint="the cover sheet alone holds 4 pages")
+
+
+def _groups(total: int, group: int, cover: bool, gathering: Gathering):
+    """Yield (first_sheet, size, before, span, depth0) for each folded group of sheets.
+
+    ``before`` and ``span`` say which positions of the padded book the group's saddle
+    covers; ``depth0`` is the creep depth of its first sheet.
+    """
+    padded = 4 * total
+    if gathering == "nested":
+        for first in range(0, total, group):
+            yield first, min(group, total - first), 0, padded, first
+        return
+    start = 0
+    if cover:  # the cover wraps the stacked gatherings: its own saddle over the whole book
+        yield 0, 1, 0, padded, 0
+        start = 1
+    for first in range(start, total, group):
+        size = min(group, total - first)
+        before = 2 + 4 * (first - 1) if cover else 4 * first
+        yield first, size, before, 4 * size, 0
 
 
 def saddle_plan(
@@ -187,6 +246,7 @@ def saddle_plan(
     signature_sheets: int | None = None,
     gathering: Gathering = "nested",
     creep_pt: float = 0.0,
+    cover_separate: bool = False,
 ) -> Plan:
     """Return the 2-up saddle-stitch plan for ``page_count`` source pages.
 
@@ -204,6 +264,9 @@ def saddle_plan(
       Folding thin groups gives crisper folds than folding the whole stack; the
       innermost group may be thinner.  Creep depth counts through all groups.
 
+    ``cover_separate`` makes sheet 0 the cover (pages 1, 2, n-1, n); stacked
+    gatherings then hold pages 3 to n-2 and the cover wraps around them.
+
     >>> plan = saddle_plan(16, signature_sheets=2, gathering="stacked")
     >>> [(s.left.page, s.right.page) for s in plan.sides]
     [(8, 1), (2, 7), (6, 3), (4, 5), (16, 9), (10, 15), (14, 11), (12, 13)]
@@ -212,6 +275,9 @@ def saddle_plan(
     [(16, 1), (2, 15)]
     >>> [(g.first_sheet, g.sheet_count) for g in plan.gatherings]
     [(0, 2), (2, 2)]
+    >>> plan = saddle_plan(12, signature_sheets=1, gathering="stacked", cover_separate=True)
+    >>> [(s.left.page, s.right.page) for s in plan.sides]
+    [(12, 1), (2, 11), (6, 3), (4, 5), (10, 7), (8, 9)]
 
     Creep moves both halves toward the fold, more on inner sheets:
 
@@ -219,45 +285,35 @@ def saddle_plan(
     >>> [(s.left.x_offset_pt, s.right.x_offset_pt) for s in plan.sides]
     [(0.0, 0.0), (0.0, 0.0), (0.25, -0.25), (0.25, -0.25)]
     """
-    _check_plan_args(page_count, signature_sheets, gathering, creep_pt)
+    _check_plan_args(page_count, signature_sheets, gathering, creep_pt, cover_separate)
 
-    order = padded_reading_order(page_count)
+    order = padded_reading_order(page_count, cover_separate)
     padded = len(order)
     total_sheets = padded // 4
     group = signature_sheets or total_sheets
-    sizes = [min(group, total_sheets - start) for start in range(0, total_sheets, group)]
 
     sheets: list[Sheet] = []
     gatherings: list[GatheringInfo] = []
-    first_sheet = 0
-    for g, size in enumerate(sizes):
-        if gathering == "stacked":
-            # Each gathering is its own saddle over the next 4*size pages.
-            before, span, depth0 = 4 * first_sheet, 4 * size, 0
-            first_pos, last_pos = before + 1, before + span
+    for g, (first, size, before, span, depth0) in enumerate(
+            _groups(total_sheets, group, cover_separate, gathering)):
+        if gathering == "nested":
+            first_pos, last_pos = 2 * first + 1, padded - 2 * first
         else:
-            # One saddle over the whole book; the group is a slice of its sheets.
-            before, span, depth0 = 0, padded, first_sheet
-            first_pos, last_pos = 2 * first_sheet + 1, padded - 2 * first_sheet
-        gatherings.append(GatheringInfo(g, first_sheet, size, first_pos, last_pos))
+            first_pos, last_pos = before + 1, before + span
+        gatherings.append(GatheringInfo(g, first, size, first_pos, last_pos))
         for j in range(size):
             depth = depth0 + j
             shift = creep_pt * depth
             # Positions within the saddle: front (n - 2d, 1 + 2d), back (2 + 2d, n - 1 - 2d).
             front = (before + span - 2 * depth, before + 1 + 2 * depth)
             back = (before + 2 + 2 * depth, before + span - 1 - 2 * depth)
-            index = first_sheet + j
+            index = first + j
             sides = [
-                SheetSide(
-                    index,
-                    name,
-                    Slot(order[left - 1], 0, shift),
-                    Slot(order[right - 1], 0, 0.0 - shift),  # no -0.0
-                )
+                SheetSide(index, name, Slot(order[left - 1], 0, shift),
+                          Slot(order[right - 1], 0, 0.0 - shift))  # no -0.0
                 for name, (left, right) in (("front", front), ("back", back))
             ]
             sheets.append(Sheet(index, g, depth, sides[0], sides[1]))
-        first_sheet += size
 
     return Plan(
         page_count=page_count,
@@ -268,109 +324,57 @@ def saddle_plan(
         gathering=gathering,
         signature_sheets=signature_sheets,
         creep_pt=float(creep_pt),
+        cover_separate=cover_separate,
     )
 
 
-def print_sequence(plan: Plan, duplex: Duplex = "short-edge") -> list[SheetSide]:
-    """Return the sides in the order they appear as pages of the imposed PDF.
+def saddle_layout(plan: Plan) -> Layout:
+    """Return the plan as grid cells: a landscape sheet, two columns, the fold between.
 
-    ``'short-edge'``: sheet 1 front, sheet 1 back, sheet 2 front, ... for a duplex
-    printer set to flip on the short edge.
-
-    ``'manual'``: all fronts in sheet order, then all backs in *reverse* sheet order.
-    Assumption: the printer delivers sheets face down, so after the fronts the last
-    sheet printed lies on top of the output stack; the person moves the stack to the
-    paper tray without reordering it (blank side to be printed), so the top sheet, the
-    last front, is fed first and receives the first back printed.
-
-    >>> plan = saddle_plan(12)
-    >>> [(s.sheet, s.side) for s in print_sequence(plan, "manual")]
-    [(0, 'front'), (1, 'front'), (2, 'front'), (2, 'back'), (1, 'back'), (0, 'back')]
+    >>> layout = saddle_layout(saddle_plan(4, creep_pt=1.0))
+    >>> [(c.page, c.column) for c in layout.sheets[0][0].cells], layout.spines
+    ([(4, 0), (1, 1)], ('right', 'left'))
     """
-    if duplex == "short-edge":
-        return plan.sides
-    if duplex == "manual":
-        fronts = [sheet.front for sheet in plan.sheets]
-        backs = [sheet.back for sheet in reversed(plan.sheets)]
-        return fronts + backs
-    raise ZineError(
-        None, None, "Z508", f"duplex must be one of {', '.join(DUPLEX_MODES)}, got {duplex!r}"
-    )
+    sheets = tuple((side_cells(sheet.front), side_cells(sheet.back)) for sheet in plan.sheets)
+    return Layout("saddle", 2, 1, True, ("right", "left"), sheets,
+                  folds=(Line(1, 0, 1, 1),), cover_sheets=1 if plan.cover_separate else 0)
 
 
-@dataclass
-class _Paper:
-    """A physical sheet in the simulation: what was printed on each face."""
-
-    first: SheetSide | None = None  # printed on the first pass: the outside when folded
-    second: SheetSide | None = None
-
-
-def _print_job(sides: list[SheetSide], duplex: Duplex, sheet_count: int) -> list[_Paper]:
-    """Simulate the printer; return the output stack, top sheet first."""
-    if duplex == "short-edge":
-        papers = [_Paper(sides[2 * i], sides[2 * i + 1]) for i in range(sheet_count)]
-        return papers[::-1]  # face-down output: the last sheet printed lies on top
-    papers = [_Paper() for _ in range(sheet_count)]
-    for paper, side in zip(papers, sides[:sheet_count]):
-        paper.first = side
-    stack = papers[::-1]  # face-down output after the fronts
-    # The stack goes back into the tray unchanged: its top sheet is fed first.
-    for paper, side in zip(stack, sides[sheet_count:]):
-        paper.second = side
-    return stack[::-1]
+def side_cells(side: SheetSide, row: int = 0) -> Side:
+    """Return one plan side as the two cells of grid row ``row``."""
+    cells = tuple(Cell(slot.page, column, row, slot.rotation, abs(slot.x_offset_pt))
+                  for column, slot in enumerate(side.slots))
+    return Side(side.sheet, side.side, cells)
 
 
-def _leaves(paper: _Paper) -> tuple[tuple[Slot, Slot], tuple[Slot, Slot]]:
-    """Return the (recto, verso) slots of the right-hand and left-hand leaf once folded.
+def fold_and_read(plan: Plan) -> list[int | None]:
+    """Fold the plan's sheets as the instructions say and return the pages as a reader meets them.
 
-    The first face is the outside.  Turned over around the short edge, the back's
-    left half lies behind the front's right half; a half printed at rotation 0 on
-    both faces is then upright on both, anything else is not.
+    Each sheet is folded with its front outside: its right half becomes a leaf read
+    before the fold (front right, then back left), its left half one read after it
+    (back right, then front left).  Gatherings are either slid inside each other
+    (nested) or laid one after the other (stacked), inside the cover when there is one.
+
+    >>> fold_and_read(saddle_plan(6))
+    [1, 2, 3, 4, 5, None, None, 6]
     """
-    front, back = paper.first, paper.second
-    if front is None or back is None:
-        raise AssertionError("a sheet was printed on one side only")
-    for slot in (*front.slots, *back.slots):
-        if slot.rotation % 360 != 0:
-            raise AssertionError(f"page {slot.page} would come out rotated {slot.rotation}°")
-    right_leaf = (front.right, back.left)  # read first: recto outside, verso inside
-    left_leaf = (back.right, front.left)  # read last: recto inside, verso outside
-    return right_leaf, left_leaf
+    groups = [list(plan.sheets[g.first_sheet:g.first_sheet + g.sheet_count])
+              for g in plan.gatherings]
+    if plan.gathering == "nested":
+        return [slot.page for slot in _fold(groups, nested=True)]
+    if plan.cover_separate:
+        cover = _fold(groups[:1], nested=True)
+        inside = _fold(groups[1:], nested=False)
+        return [slot.page for slot in cover[:2] + inside + cover[2:]]
+    return [slot.page for slot in _fold(groups, nested=False)]
 
 
-def _fold(groups: list[list[_Paper]], nested: bool) -> list[Slot]:
-    """Fold each group (top sheet outermost) and read its slots in order."""
+def _fold(groups: list[list[Sheet]], nested: bool) -> list[Slot]:
+    """Fold each group (first sheet outermost) and read its slots in order."""
     if not groups:
         return []
-    leaves = [_leaves(paper) for paper in groups[0]]
-    head = [slot for right, _ in leaves for slot in right]
-    tail = [slot for _, left in reversed(leaves) for slot in left]
+    head = [slot for sheet in groups[0] for slot in (sheet.front.right, sheet.back.left)]
+    tail = [slot for sheet in reversed(groups[0]) for slot in (sheet.back.right, sheet.front.left)]
     if nested:
         return head + _fold(groups[1:], nested) + tail
     return head + tail + _fold(groups[1:], nested)
-
-
-def fold_and_read(plan: Plan, duplex: Duplex = "short-edge") -> list[int | None]:
-    """Simulate printing, stacking, folding and reading; return pages as a reader meets them.
-
-    The printer is driven by :func:`print_sequence`; the person then turns the
-    output stack over if needed so that the sheet whose first-printed face shows the
-    front cover is on top, takes ``sheet_count`` sheets from the top for each
-    gathering, folds each with the first-printed face outside, and either lays the
-    gatherings one after the other (stacked) or slides each inside the previous one
-    (nested).  Blanks are returned as ``None``.
-
-    >>> fold_and_read(saddle_plan(6), "manual")
-    [1, 2, 3, 4, 5, None, None, 6]
-    """
-    sides = print_sequence(plan, duplex)
-    stack = _print_job(sides, duplex, plan.sheet_count)
-    if 1 not in (stack[0].first.left.page, stack[0].first.right.page):
-        stack = stack[::-1]
-    groups, start = [], 0
-    for info in plan.gatherings:
-        groups.append(stack[start : start + info.sheet_count])
-        start += info.sheet_count
-    slots = _fold(groups, nested=plan.gathering == "nested")
-    return [slot.page for slot in slots]

@@ -73,6 +73,8 @@ FIELDS: tuple[Field, ...] = (
     Field("footnotes", "footnotes", False,
           "{numbering: book} numbers notes 1…N through the book (default); "
           "{numbering: chapter} starts again in every chapter."),
+    Field("zine", "zine", False,
+          "How the zines are imposed: {layout, signature, duplex, creep, margin, cover-separate}."),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 PEOPLE_KEYS = {"name", "file-as"}
@@ -207,6 +209,10 @@ def _check_value(field: Field, value: Any, lines, path: Path) -> list[ZineError]
         return _check_corrections(value, lines, path)
     if field.kind == "chapters":
         return _check_chapters(value, lines, path)
+    if field.kind == "zine":
+        from zinepress.impose.options import zine_problems
+        return [ZineError(path, lines.get(("zine", *at), line), "Z005", f"field 'zine': {problem}")
+                for at, problem in zine_problems(value)]
     raise AssertionError(field.kind)
 
 

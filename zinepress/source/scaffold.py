@@ -71,6 +71,7 @@ EXAMPLES: dict[str, str] = {
                     "     from: teh, to: the}"),
     "css": "css: [source/extra.css]",
     "footnotes": "footnotes: {numbering: chapter}   # book (default): 1…N through the book",
+    "zine": "zine: {layout: saddle, duplex: long-edge, creep: 0.1mm}   # or layout: minizine, quarter",
 }
 
 SAMPLE_BODY = """\
