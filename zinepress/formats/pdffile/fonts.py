@@ -5,8 +5,6 @@ when it subsets (a glyph has the same id in every subset of a font), so the subs
 of one font merge into one: the glyphs of all of them, the widths (/W) and the text
 mapping (/ToUnicode) of all of them. Fonts whose subsets cannot be merged safely
 (different private widths, CID-keyed CFF) stay as they are: correct, only larger.
-
-_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 """
 
 from __future__ import annotations
@@ -17,6 +15,8 @@ import re
 from typing import MutableMapping
 
 import pikepdf
+
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
 
 
 def merge_fonts(pdf: pikepdf.Pdf, cache: MutableMapping | None = None) -> int:

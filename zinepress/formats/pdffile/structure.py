@@ -7,7 +7,6 @@ the form gets the /StructParents key that leads back from its MCIDs to their
 elements. Link annotations keep their /OBJR. The parts' top-level elements become
 the children of one /Document element, in the book's order.
 
-_ELEMENT_KEYS = ("/S", "/Lang", "/Alt", "/ActualText", "/E", "/T", "/ID", "/C", "/A", "/NS")
 """
 
 from __future__ import annotations
@@ -15,6 +14,8 @@ from __future__ import annotations
 from typing import Sequence
 
 import pikepdf
+
+_ELEMENT_KEYS = ("/S", "/Lang", "/Alt", "/ActualText", "/E", "/T", "/ID", "/C", "/A", "/NS")
 
 
 def join_structure(out: pikepdf.Pdf, parts: Sequence[tuple[pikepdf.Pdf, dict]]) -> None:
@@ -94,10 +95,12 @@ def _as_list(value) -> list:
 
 def _copy_value(out: pikepdf.Pdf, value):
     """Return ``value`` of another PDF as a value of ``out`` (direct or indirect)."""
-    if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
-        if not value.is_indirect:
-            value = value.owner.make_indirect(value)
+    if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)) and value.is_indirect:
         return out.copy_foreign(value)
+    if isinstance(value, pikepdf.Dictionary):
+        return pikepdf.Dictionary({key: _copy_value(out, item) for key, item in value.items()})
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array([_copy_value(out, item) for item in value])
     return value
 
 
