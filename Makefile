@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ZP     := $(BIN)/python build.py
 
-.PHONY: all build pdf pdf-letter pdf-large-print epub colophon zine check test bench preview a11y epub-look clean distclean
+.PHONY: browser-check all build pdf pdf-letter pdf-large-print epub colophon zine check test bench preview a11y epub-look clean distclean
 
 all: build
 
@@ -62,3 +62,7 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis .cache
+
+# The catalogue in a real browser (Debian's chromium, headless): screenshots to look at.
+browser-check: $(STAMP)
+	$(BIN)/python -m zinepress.dev.browsercheck

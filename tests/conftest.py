@@ -63,3 +63,17 @@ def pytest_sessionfinish(session):
         if ".tmp-" not in epub.name:
             flat = "-".join(epub.relative_to(base).parts)
             shutil.copy(epub, out / flat)
+
+
+MUSE_FIXTURES = FIXTURES / "muse"
+
+
+@pytest.fixture(scope="session")
+def imported(tmp_path_factory) -> dict[str, Path]:
+    """Import the three Muse fixtures once per session; map file stem -> project root."""
+    import datetime as dt
+
+    from zinepress.library.importer import import_muse
+    base = tmp_path_factory.mktemp("imported")
+    return {muse.stem: import_muse(muse, base / muse.stem, today=dt.date(2026, 11, 25)).root
+            for muse in sorted(MUSE_FIXTURES.glob("*.muse"))}

@@ -1,7 +1,8 @@
 """Command line: parse arguments, run one command, turn a ZineError into one line.
 
 ``zinepress new DIR``, ``zinepress build [pdf|epub|colophon|zine|all]``, ``zinepress check``,
-``zinepress impose IN.pdf -o OUT.pdf``. ``python build.py`` is the same command line;
+``zinepress impose IN.pdf -o OUT.pdf``, ``zinepress import TEXT.muse DIR``,
+``zinepress catalog DIR… -o SITE/``. ``python build.py`` is the same command line;
 with no command it builds every output.
 """
 
@@ -73,6 +74,19 @@ def parser() -> argparse.ArgumentParser:
     impose.add_argument("--cover-separate", action="store_true",
                         help="the cover sheet in its own file, for cover stock")
     impose.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    catalog = sub.add_parser("catalog", help="build many projects and write a catalogue site "
+                                             "with OPDS feeds")
+    catalog.add_argument("projects", nargs="+", type=Path, metavar="DIR")
+    catalog.add_argument("-o", "--output", type=Path, required=True, metavar="SITE")
+    catalog.add_argument("-j", "--jobs", type=positive_int, default=None,
+                         help="outputs rendered at once, across all projects (default: cores)")
+    catalog.add_argument("--lang", default="en", help="language of the catalogue's own words")
+    catalog.add_argument("--title", default=None,
+                         help="the catalogue's name (default: the language table's)")
+
+    imp = sub.add_parser("import", help="make a new project from a Muse (.muse) text")
+    imp.add_argument("muse", type=Path, metavar="TEXT.muse")
+    imp.add_argument("dest", type=Path, metavar="DIR", help="the new project folder")
     return top
 
 
@@ -153,6 +167,19 @@ def run(args: argparse.Namespace) -> int:
         return run_check(args.root, strict=args.strict)
     if args.command == "impose":
         return impose(args)
+    if args.command == "catalog":
+        from zinepress.library.catalog import make_catalog
+        make_catalog(args.projects, args.output, jobs=args.jobs, lang=args.lang,
+                     title=args.title)
+        return 0
+    if args.command == "import":
+        from zinepress.library.importer import import_muse
+        imported = import_muse(args.muse, args.dest)
+        for line in imported.report:
+            print(line)
+        log.info("imported %s -> %s: %d chapters, %d constructs not carried over (listed above)",
+                 args.muse, args.dest, len(imported.conversion.chapters), len(imported.report))
+        return 0
     raise AssertionError(args.command)
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 EXIT_USER_ERROR = 2
 
 # code -> what it means. Z0 metadata, Z1 chapter files, Z2 footnotes, Z3 resources and
-# safety, Z4 pandoc and templates, Z5 imposition, Z6 fidelity, Z9 command line;
+# safety, Z4 pandoc and templates, Z5 imposition, Z6 fidelity, Z7 library (import,
+# catalogue), Z9 command line;
 # L lint findings (warnings unless ``check --strict``).
 CODES: dict[str, str] = {
     "Z000": "the metadata file source/metadata.yaml is missing",
@@ -79,6 +80,10 @@ CODES: dict[str, str] = {
     "Z610": "a word of the original is missing from source/",
     "Z611": "a word in source/ is not in the original",
     "Z612": "a correction does not match the original or its file",
+    "Z701": "a Muse text to import has no #title",
+    "Z702": "a Muse text to import cannot be read or is not UTF-8",
+    "Z710": "a folder given to the catalogue is not a zinepress project",
+    "Z711": "two texts of one catalogue have the same slug",
     "Z900": "an unknown output name",
     "L101": "a reference entry that no citation uses",
     "L102": "a citation with no reference entry",

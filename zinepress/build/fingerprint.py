@@ -17,7 +17,9 @@ TOOLS = ("pypandoc-binary", "weasyprint", "pikepdf", "jinja2", "fonttools", "pyp
 # Modules that never shape an output: a change to them rebuilds nothing.
 NOT_RENDERING = {"dev/bench.py", "dev/longbook.py", "dev/preview.py", "dev/a11y.py", "dev/look.py",
                  "check/lint.py", "check/run.py",
-                 "source/fidelity.py", "cli.py"}
+                 "source/fidelity.py", "cli.py", "dev/browsercheck.py", "dev/catalogbench.py"}
+# Import and catalogue code reads or publishes projects but shapes none of their outputs.
+NOT_RENDERING_FOLDERS = ("library/",)
 
 
 @functools.lru_cache(maxsize=1)
@@ -41,4 +43,4 @@ def code_fingerprint() -> dict[str, str]:
     package = Path(__file__).parents[1]
     modules = {p.relative_to(package).as_posix(): p for p in sorted(package.rglob("*.py"))}
     return {f"zinepress:{rel}": sha256_file(path) for rel, path in modules.items()
-            if rel not in NOT_RENDERING}
+            if rel not in NOT_RENDERING and not rel.startswith(NOT_RENDERING_FOLDERS)}

@@ -230,6 +230,21 @@ def printing(source: str, paper: str, book: Book, prepared: Prepared) -> bytes:
                                         epoch=prepared.epoch)
 
 
+def cover_png(book: Book, prepared: Prepared) -> bytes:
+    """Return the cover (the SVG the EPUB shows) as a PNG, for catalogues and OPDS."""
+    from zinepress.formats import image
+    from zinepress.render.templates import render_template
+    svg = render_template(book.root, "cover.svg.j2", context(book, prepared))
+    pdf = image.cover_pdf(svg, book.root, book.meta["lang"], book.meta["title"], prepared.epoch)
+    return image.pdf_to_png(pdf, image.COVER_WIDTH_PX)
+
+
+def cover_thumbnail(book: Book, prepared: Prepared) -> bytes:
+    """Return the cover PNG made smaller, as a JPEG thumbnail."""
+    from zinepress.formats import image
+    return image.png_to_jpeg(prepared.upstream["cover"], image.THUMBNAIL_WIDTH_PX)
+
+
 # -- the table ----------------------------------------------------------------------
 
 P = functools.partial
@@ -269,6 +284,11 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
     Recipe("printing-letter", "{slug}-printing-letter.pdf", P(printing, "pdf-letter", "letter"),
            ("source/metadata.yaml", "templates/printing.*") + SHARED, after=("pdf-letter",),
            pages_only=True, help="printing instructions for the Letter zine"),
+    Recipe("cover", "{slug}-cover.png", cover_png,
+           ("source/metadata.yaml", "templates/cover.svg.j2", "templates/cover-image.html.j2")
+           + SHARED, help="the cover as a PNG, 600 px wide (catalogue, OPDS)"),
+    Recipe("cover-thumbnail", "{slug}-cover-thumbnail.jpg", cover_thumbnail, after=("cover",),
+           help="the cover as a JPEG, 200 px wide (catalogue list, OPDS thumbnail)"),
 )}
 
 

@@ -57,6 +57,7 @@ _SPACE_BEFORE = re.compile(r"(?<=\S)[ \t]+([,.;:!?])(?!\.)(?=\s|$)")
 _BROKEN_WORD = re.compile(r"(?<![\w-])([^\W\d_]+)- (?!(?:and|or|nor|to|&)\b)([^\W\d_]+)")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _AUTOLINK = re.compile(r"<[a-zA-Z][\w+.-]*:[^\s>]*>")
+_ATTRIBUTES = re.compile(r"\s*\{[^{}]*\}")
 
 
 def lint_book(book: Book) -> list[ZineError]:
@@ -70,6 +71,17 @@ def lint_book(book: Book) -> list[ZineError]:
 def _prose(line: Line) -> str:
     """Return the line with code spans and autolinks (URLs hold no prose) as one word."""
     return _AUTOLINK.sub("url", _CODE_SPAN.sub("code", line.text))
+
+
+def _typeset(line: Line) -> str:
+    """Return the prose of a line as the typography checks read it.
+
+    Attributes (``{short-title="…"}``, ``{lang="fr"}``) are not prose, and the padding
+    that aligns table columns, code and verse indentation (lines that start with a space
+    or ``|``) is layout, not a double space.
+    """
+    text = _ATTRIBUTES.sub(" attr", _prose(line))
+    return re.sub(r"\s{2,}", " ", text) if text[:1] in (" ", "|") else text
 
 
 def citations(book: Book, known: set[str] = frozenset()) -> list[tuple[Line, str, str]]:
@@ -150,10 +162,10 @@ def lint_citations(book: Book) -> list[ZineError]:
 def lint_typography(book: Book) -> list[ZineError]:
     """L201 straight quotes among curly ones, L202 double spaces, L203, L204."""
     lines = [line for chapter in book.chapters for line in text_lines(chapter)]
-    curly = sum(len(_CURLY.findall(_prose(line))) for line in lines)
+    curly = sum(len(_CURLY.findall(_typeset(line))) for line in lines)
     findings = []
     for line in lines:
-        text = _prose(line)
+        text = _typeset(line)
         rel, number = line.chapter.rel, line.number
         if curly and _STRAIGHT.search(text):
             findings.append(ZineError(rel, number, "L201",

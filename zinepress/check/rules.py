@@ -127,7 +127,8 @@ def check_heading(chapter: Chapter) -> list[ZineError]:
         errors.append(ZineError(chapter.rel, before.number, "Z109",
                                 "text before the chapter's '# Title' heading",
                                 hint="a chapter file starts with its heading"))
-    title = _ATX_H1.match(first.text).group(1)
+    # A heading's Markdown escapes (``\[1\]``) are not part of the title it shows.
+    title = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", _ATX_H1.match(first.text).group(1))
     if title != chapter.title:
         errors.append(ZineError(chapter.rel, first.number, "Z104",
                                 f"heading '{title}' differs from metadata title '{chapter.title}'"))

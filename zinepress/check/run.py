@@ -24,10 +24,17 @@ log = logging.getLogger("zinepress")
 
 
 def fidelity_errors(root: Path) -> list[ZineError]:
-    """Return one error per word lost or added against the seed copy (none without a seed)."""
-    if not (Path(root) / fidelity.SEED_PATH).is_file():
+    """Return one error per word lost or added against the seed copy (none without a seed).
+
+    The seed is the essay's text extraction, or the ``.muse`` an imported text came from.
+    """
+    from zinepress.library import musewords
+    if musewords.muse_seed(Path(root)) is not None:
+        report = musewords.check_muse_fidelity(Path(root))
+    elif (Path(root) / fidelity.SEED_PATH).is_file():
+        report = fidelity.check_fidelity(Path(root))
+    else:
         return []
-    report = fidelity.check_fidelity(Path(root))
     errors = []
     for code, side, findings in (("Z610", "missing", report.missing),
                                  ("Z611", "extra", report.extra)):

@@ -228,8 +228,11 @@ def main(argv: list[str] | None = None) -> int:
         long = bench_book(long_root, (middle.relative_to(long_root).as_posix(), f" {word} ",
                                       f" {word[::-1]} "), pairs=1 if quick else 2, logs=tmp,
                           edits_count=2 if quick else 3)
+        from zinepress.dev import catalogbench
+        print("catalogue …", file=sys.stderr)
+        catalogue = catalogbench.report(tmp)
     loads.append(load())
-    text = report(essay, long, words, (loads[0], loads[1]))
+    text = report(essay, long, words, (loads[0], loads[1])) + catalogue
     print(text)
     (PROJECT / "BENCHMARKS.md").write_text(text, encoding="utf-8")
     return 0

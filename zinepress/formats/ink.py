@@ -43,3 +43,15 @@ def ink_boxes(data: bytes) -> list[tuple[float, float, float, float] | None]:
     finally:
         document.close()
     return boxes
+
+
+def first_page_image(data: bytes, width_px: int):
+    """Return the first page of a PDF rendered ``width_px`` wide, as an RGB Pillow image."""
+    document = pdfium.PdfDocument(data)
+    try:
+        page = document[0]
+        image = page.render(scale=width_px / page.get_width()).to_pil().convert("RGB")
+        page.close()
+        return image
+    finally:
+        document.close()

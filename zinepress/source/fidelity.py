@@ -153,6 +153,7 @@ class FidelityReport:
     problems: list[str] = field(default_factory=list)      # corrections that do not apply, etc.
     seed_tokens: int = 0
     source_tokens: int = 0
+    seed: str = str(SEED_PATH)
 
     @property
     def ok(self) -> bool:
@@ -160,7 +161,7 @@ class FidelityReport:
 
     def format(self) -> str:
         """Return a readable report: one block per missing or extra word, with contexts."""
-        head = (f"fidelity: {self.seed_tokens} seed words ('seed:N' = line N of {SEED_PATH}), "
+        head = (f"fidelity: {self.seed_tokens} seed words ('seed:N' = line N of {self.seed}), "
                 f"{self.source_tokens} source words; "
                 f"{len(self.missing)} missing, {len(self.extra)} extra, "
                 f"{len(self.problems)} other problems")
@@ -185,6 +186,12 @@ def check_fidelity(root: Path) -> FidelityReport:
     seed_tokens += [Token(LACUNA, f"{METADATA_PATH}: corrections (lacuna, {f})", (LACUNA,), 0)
                     for f in allowed_lacunae]
 
+    return compare_tokens(seed_tokens, source_tokens, report)
+
+
+def compare_tokens(seed_tokens: list[Token], source_tokens: list[Token],
+                   report: FidelityReport) -> FidelityReport:
+    """Fill ``report`` with every word the two sides hold a different number of times."""
     report.seed_tokens, report.source_tokens = len(seed_tokens), len(source_tokens)
     seed_count = Counter(t.text for t in seed_tokens)
     source_count = Counter(t.text for t in source_tokens)

@@ -1,0 +1,1 @@
+"""A distro's library: Muse import, the catalogue site and its OPDS feeds."""
