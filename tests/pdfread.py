@@ -36,3 +36,18 @@ def unhyphenate(text: str) -> str:
 def squash(text: str) -> str:
     """Collapse all whitespace, for comparing text across line breaks."""
     return " ".join(text.split())
+
+
+def page_resources(page, kind: str):
+    """Yield ``(name, object)`` of a page's ``kind`` resources (/Font, /XObject), also
+    those of the form XObjects placed on it (an assembled book page is two forms)."""
+    stack, seen = [page.obj.get("/Resources")], set()
+    while stack:
+        resources = stack.pop()
+        if resources is None:
+            continue
+        yield from (resources.get(kind) or {}).items()
+        for xobject in (resources.get("/XObject") or {}).values():
+            if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                stack.append(xobject.get("/Resources"))

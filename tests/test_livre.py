@@ -211,3 +211,9 @@ def test_markdown_forms_reach_the_epub(epub_files):
     for tag in ('<div class="line-block">', "<hr", "<caption>", "<figcaption",
                 "<dl>", "<h6", "<pre", 'class="epigraph"', "<ol", "<table"):
         assert tag in body, tag
+
+
+def test_pdf_assembled_from_parts_equals_the_whole_book(livre, tmp_path):
+    """Poems, tables, figures and code laid out part by part, as in one piece."""
+    from test_parts import assert_same_book, whole_book
+    assert_same_book(whole_book(livre["root"], "pdf", tmp_path / "whole.pdf"), livre["pdf"])

@@ -7,7 +7,7 @@ import re
 import pikepdf
 import pytest
 
-from pdfread import destination_pages, outline_titles, page_texts, squash
+from pdfread import destination_pages, outline_titles, page_resources, page_texts, squash
 
 NOTE_DEF = re.compile(r"^\[\^([^\]]+)\]:\s*(.*)$", re.MULTILINE)
 
@@ -87,7 +87,7 @@ def test_the_book_ends_with_the_colophon_and_its_anti_copyright_statement(a5, es
 def test_fonts_are_the_vendored_book_font_embedded_and_subset(a5):
     with pikepdf.open(a5) as pdf:
         fonts = {str(font.BaseFont): font for page in pdf.pages
-                 for _, font in page.Resources.get("/Font", {}).items()}
+                 for _, font in page_resources(page, "/Font")}
         assert fonts
         for name, font in fonts.items():
             assert re.match(r"/[A-Z]{6}\+(EB-?Garamond|Source-?Code-?Pro)", name), name

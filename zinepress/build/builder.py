@@ -76,11 +76,23 @@ def build_epoch(book: Book) -> int:
     return int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc).timestamp())
 
 
-def make_output(book: Book, prepared: Prepared, name: str) -> tuple[bytes, float]:
-    """Make one output (runs in a worker); return its bytes and the seconds it took."""
+def make_output(book: Book, prepared: Prepared, name: str, run=None) -> tuple[bytes, float]:
+    """Make one output (runs in a worker); return its bytes and the seconds it took.
+
+    A recipe laid out part by part runs here in a thread and gets ``run``, which
+    spreads its layouts over the worker processes.
+    """
     started = time.perf_counter()
-    data = RECIPES[name].make(book, prepared)
+    recipe = RECIPES[name]
+    data = recipe.make(book, prepared, run=run) if recipe.parts else recipe.make(book, prepared)
     return data, time.perf_counter() - started
+
+
+def pool_runner(executor: cf.Executor):
+    """Return ``run(fn, items)``: ``fn`` on each item in ``executor``, results in order."""
+    def run(fn, items):
+        return [future.result() for future in [executor.submit(fn, item) for item in items]]
+    return run
 
 
 class Build:
@@ -184,6 +196,10 @@ class Build:
         results: dict[str, str] = {}
         own_pool = executor is None
         executor = executor or cf.ProcessPoolExecutor(max_workers=self.jobs)
+        # Start the workers from this thread, before any other: a fork from a thread
+        # while another holds a lock would hand the worker a lock nobody releases.
+        executor.submit(int).result()
+        threads = cf.ThreadPoolExecutor(max_workers=len(order))
         try:
             while pending or running:
                 for name in ready(order, pending, done):
@@ -194,7 +210,11 @@ class Build:
                         log.info("%-12s up to date", name)
                         done.add(name)
                         continue
-                    future = executor.submit(make_output, self.book, self.prepared(name), name)
+                    if RECIPES[name].parts:
+                        future = threads.submit(make_output, self.book, self.prepared(name),
+                                                name, pool_runner(executor))
+                    else:
+                        future = executor.submit(make_output, self.book, self.prepared(name), name)
                     running[future] = (name, inputs, decision.reason)
                 if not running:
                     continue
@@ -211,6 +231,7 @@ class Build:
                 future.cancel()
             raise
         finally:
+            threads.shutdown(wait=True, cancel_futures=True)
             if own_pool:
                 executor.shutdown(wait=True, cancel_futures=True)
         return results

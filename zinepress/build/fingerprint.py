@@ -16,7 +16,7 @@ from zinepress.build.manifest import sha256_file
 TOOLS = ("pypandoc-binary", "weasyprint", "pydyf", "pillow", "pikepdf", "jinja2", "fonttools",
          "pyphen", "babel")
 # Modules that never shape an output: a change to them rebuilds nothing.
-NOT_RENDERING = {"dev/bench.py", "dev/preview.py", "dev/a11y.py", "dev/look.py",
+NOT_RENDERING = {"dev/bench.py", "dev/longbook.py", "dev/preview.py", "dev/a11y.py", "dev/look.py",
                  "check/lint.py", "check/run.py",
                  "source/fidelity.py", "cli.py", "dev/browsercheck.py", "dev/catalogbench.py"}
 # Import and catalogue code reads or publishes projects but shapes none of their outputs.

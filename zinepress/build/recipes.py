@@ -78,6 +78,7 @@ class Recipe:
     uses_css: bool = False      # the metadata's extra stylesheets apply
     wanted: Callable[[Book], bool] | None = None  # made only for books this says yes to
     fonts: bool = False         # typeset with the project's fonts (the metadata's are inputs)
+    parts: bool = False         # laid out part by part: ``make`` also takes ``run=``
     help: str = ""
 
     def path(self, book: Book) -> Path:
@@ -100,30 +101,57 @@ def extra_fonts(book: Book) -> list[Path]:
     return [Path(book.root) / font for font in book.meta.get("fonts") or []]
 
 
+def print_context(book: Book, prepared: Prepared, page: Page,
+                  stylesheet: str | None = None) -> dict:
+    """Return what the print templates need besides the chapters."""
+    from zinepress.formats.urls import project_url
+    from zinepress.render.templates import render_colophon
+    return {**context(book, prepared), "colophon": render_colophon(book, prepared.tools, "print"),
+            "page": {"name": page.name, "size": page.size},
+            "edition_css": [stylesheet] if stylesheet else [],
+            "extra_css": [project_url(book.root, p) for p in extra_css(book)]}
+
+
 def print_html(book: Book, prepared: Prepared, page: Page, stylesheet: str | None = None) -> str:
     """Return the whole book as one HTML document for the typesetter."""
     from zinepress.convert.pandoc import print_chapters
-    from zinepress.formats.urls import project_url
-    from zinepress.render.templates import render_colophon, render_template
+    from zinepress.render.templates import render_template
     return render_template(book.root, "book.html.j2", {
-        **context(book, prepared), "chapters": print_chapters(book, list(prepared.ast)),
-        "colophon": render_colophon(book, prepared.tools, "print"),
-        "page": {"name": page.name, "size": page.size},
-        "edition_css": [stylesheet] if stylesheet else [],
-        "extra_css": [project_url(book.root, p) for p in extra_css(book)]})
+        **print_context(book, prepared, page, stylesheet),
+        "chapters": print_chapters(book, list(prepared.ast))})
+
+
+def whole_book_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | None = None) -> bytes:
+    """Return the reading PDF laid out in one piece (what :func:`reading_pdf` must equal)."""
+    from zinepress.formats import pdf
+    html = print_html(book, prepared, PAGES[page], stylesheet)
+    return pdf.render_pdf(html, book.root, book.root / "templates", "templates/book.html.j2",
+                          prepared.epoch, fonts=extra_fonts(book), tagged=True)
 
 
 def reading_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | None = None,
-                back_cover: bool = True) -> bytes:
+                back_cover: bool = True, run=None) -> bytes:
     """Return the reading PDF typeset at ``page`` (a key of :data:`PAGES`).
 
-    ``back_cover``: the edition is also imposed as a zine, whose back cover is the
-    colophon page, so a colophon longer than one page is worth a warning.
+    Laid out part by part (:mod:`zinepress.build.layout`), each part in one of the
+    scheduler's workers through ``run``, and kept for the next build. ``back_cover``:
+    the edition is also imposed as a zine, whose back cover is the colophon page, so
+    a colophon longer than one page is worth a warning.
     """
-    from zinepress.formats import pdf, pdffile
-    html = print_html(book, prepared, PAGES[page], stylesheet)
-    data = pdf.render_pdf(html, book.root, book.root / "templates", "templates/book.html.j2",
-                          prepared.epoch, fonts=extra_fonts(book), tagged=True)
+    from zinepress.build import layout
+    from zinepress.convert.pandoc import print_chapters
+    from zinepress.formats import pdffile
+    from zinepress.render.templates import render_template
+    values = print_context(book, prepared, PAGES[page], stylesheet)
+
+    def html_for(template: str, **more) -> str:
+        return render_template(book.root, template, {**values, **more})
+
+    fingerprint = layout.style_fingerprint(book.root, [page, stylesheet or "", str(prepared.epoch)])
+    data = layout.reading_pdf(html_for, print_chapters(book, list(prepared.ast)), book.root,
+                              Path(book.root) / "build", fingerprint, page, prepared.epoch,
+                              run or layout.run_here,
+                              fonts=tuple(str(p) for p in extra_fonts(book)), tagged=True)
     if back_cover:
         pdffile.warn_if_colophon_overflows(data, page)
     return data
@@ -222,12 +250,13 @@ def cover_thumbnail(book: Book, prepared: Prepared) -> bytes:
 P = functools.partial
 RECIPES: dict[str, Recipe] = {r.name: r for r in (
     Recipe("pdf", "{slug}.pdf", P(reading_pdf, "a5"), PRINT, text=True, uses_css=True,
-           fonts=True, help="reading PDF, A5"),
+           fonts=True, parts=True, help="reading PDF, A5"),
     Recipe("pdf-letter", "{slug}-half-letter.pdf", P(reading_pdf, "half-letter"), PRINT,
-           text=True, uses_css=True, fonts=True, help="reading PDF, half-letter"),
+           text=True, uses_css=True, fonts=True, parts=True, help="reading PDF, half-letter"),
     Recipe("pdf-large-print", "{slug}-large-print.pdf",
            P(reading_pdf, "a4", stylesheet="large-print.css", back_cover=False),
            PRINT + ("templates/large-print.css",), text=True, uses_css=True, fonts=True,
+           parts=True,
            help="large-print reading PDF, A4, 17 pt"),
     Recipe("epub", "{slug}.epub", epub,
            TEXT + SHARED + ("templates/epub.css", "templates/cover.svg.j2",

@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -207,6 +208,18 @@ def render_pdf(html: str, root: Path, base_dir: Path, source: str,
     (Kozea/WeasyPrint#2502); when that happens the culprit block gets ``widows: 1;
     orphans: 1`` and the book is laid out again, at most :data:`MAX_NOTE_FIXES` times.
     """
+    document = lay_out(html, root, base_dir, source, fonts=fonts)
+    with source_date_epoch(epoch):
+        return document.write_pdf(pdf_identifier=True, pdf_tags=tagged)
+
+
+def lay_out(html: str, root: Path, base_dir: Path, source: str, extra_css: str = "",
+            fix_notes: bool = True, fonts: list[Path] = ()):
+    """Return the laid-out WeasyPrint document of ``html`` (see :func:`render_pdf`).
+
+    ``extra_css`` is laid over the document's own stylesheets; ``fix_notes`` runs the
+    footnote relayout; ``fonts`` as for :func:`render_pdf`.
+    """
     quiet_weasyprint()
     fetcher = ProjectFetcher(root, source)
     html = number_blocks(html)
@@ -215,18 +228,17 @@ def render_pdf(html: str, root: Path, base_dir: Path, source: str,
     faces = font_faces(root, list(fonts))
     try:
         for _ in range(MAX_NOTE_FIXES + 1):
-            css = faces + "".join(f'[data-b="{b}"] {{ widows: 1 !important; orphans: 1 !important; }}' for b in sorted(relaxed))
+            css = faces + extra_css + "".join(f'[data-b="{b}"] {{ widows: 1 !important; orphans: 1 !important; }}' for b in sorted(relaxed))
             document = weasyprint.HTML(string=html, base_url=base_url(root, base_dir),
                                        url_fetcher=fetcher).render(
                 stylesheets=[weasyprint.CSS(string=css, url_fetcher=fetcher,
                                             font_config=font_config)] if css else None,
                 font_config=font_config)
             culprits = {last_block(document.pages[page]) for page in notes_off_their_page(document)}
-            if not culprits - relaxed - {None}:
+            if not fix_notes or not culprits - relaxed - {None}:
                 break
             relaxed |= culprits - {None}
-        with source_date_epoch(epoch):
-            return document.write_pdf(pdf_identifier=True, pdf_tags=tagged)
+        return document
     except FatalURLFetchingError:
         raise ZineError(source, None, "Z305",
                         f"refused to load {fetcher.refused[-1] if fetcher.refused else 'a resource'}"
@@ -269,3 +281,95 @@ def last_block(page) -> str | None:
 
     visit(page._page_box.children[0])  # children: [root box, footnote area, note area]
     return found
+
+
+# -- one part of a book at a time ----------------------------------------------------
+#
+# A book is laid out part by part (front matter, each chapter, the colophon): every part
+# starts on a new page, so its lines and pages do not depend on what comes before it,
+# except for the page furniture (folios, running heads) and the side of its pages.
+# A part's *body* is laid out without furniture; the furniture comes from a second,
+# nearly empty document with one page per book page (see ``furniture.html.j2``).
+# :mod:`zinepress.formats.pdffile` places both on the book's pages.
+
+MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
+                "right-top", "right-middle", "right-bottom", "bottom-right-corner",
+                "bottom-right", "bottom-center", "bottom-left", "bottom-left-corner",
+                "left-bottom", "left-middle", "left-top")
+NO_FURNITURE = ("@page :left, :right, :blank, :first { "
+                + " ".join(f"@{box} {{ content: none !important; }}" for box in MARGIN_BOXES)
+                + " }")
+PX_PT = 0.75  # WeasyPrint's CSS pixel (1/96 in) in PDF points (1/72 in)
+
+
+@dataclass(frozen=True)
+class PartLayout:
+    """One laid-out part: its PDF and what assembling the book needs to know of it.
+
+    ``lefts_pt`` and ``widths_pt`` are each page's left margin and page-area width;
+    ``anchors`` the ids that really sit in this part (links to ids of other parts are
+    kept, with a stand-in destination that the assembly replaces); ``break_before``
+    the forced break of the part's first element (``left`` for the colophon).
+    """
+
+    pdf: bytes
+    pages: int
+    lefts_pt: tuple[float, ...]
+    widths_pt: tuple[float, ...]
+    anchors: tuple[str, ...]
+    anchor_pages: tuple[int, ...]
+    break_before: str
+    first_right: bool
+
+
+def layout_part(html: str, root: Path, base_dir: Path, source: str, epoch: int | None = None,
+                first_right: bool = True, furniture: bool = False,
+                fonts: list[Path] = (), tagged: bool = False) -> PartLayout:
+    """Return the layout of one part of a book (``furniture``: its page furniture only).
+
+    A body part is laid out without page furniture and with the footnote fix; its
+    first page is a right page unless ``first_right`` is false.
+    """
+    side = "" if first_right else "html { break-before: left; }"
+    document = lay_out(html, root, base_dir, source,
+                       extra_css=side + ("" if furniture else NO_FURNITURE),
+                       fix_notes=not furniture, fonts=fonts)
+    first_page: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            first_page.setdefault(name, index)
+    anchors = tuple(sorted(first_page))
+    keep_foreign_links(document, set(anchors))
+    boxes = [page._page_box for page in document.pages]
+    with source_date_epoch(epoch):
+        data = document.write_pdf(pdf_identifier=True, pdf_tags=tagged)
+    return PartLayout(
+        pdf=data,
+        pages=len(boxes),
+        lefts_pt=tuple(round(box.margin_left * PX_PT, 4) for box in boxes),
+        widths_pt=tuple(round(box.width * PX_PT, 4) for box in boxes),
+        anchors=anchors,
+        anchor_pages=tuple(first_page[name] for name in anchors),
+        break_before=first_break(boxes[0]) if boxes else "auto",
+        first_right=first_right)
+
+
+def keep_foreign_links(document, anchors: set[str]) -> None:
+    """Give links to ids of other parts a stand-in destination, so WeasyPrint keeps them."""
+    if not document.pages:
+        return
+    for page in document.pages:
+        for kind, target, _, _ in page.links:
+            if kind == "internal" and target not in anchors:
+                document.pages[-1].anchors.setdefault(target, (0, 0, 0, 0))
+
+
+def first_break(page_box) -> str:
+    """Return the ``break-before`` of the first element of a part (html > body > it)."""
+    box = page_box.children[0] if page_box.children else None
+    for _ in range(2):
+        children = [c for c in getattr(box, "children", []) if getattr(c, "element", None) is not None]
+        if not children:
+            return "auto"
+        box = children[0]
+    return box.style["break_before"]

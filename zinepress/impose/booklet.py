@@ -20,8 +20,9 @@ import logging
 from dataclasses import dataclass, replace
 
 from zinepress.errors import ZineError
-from zinepress.formats import ink, pdffile
-from zinepress.formats.pdffile import Placement, Stroke
+from zinepress.formats import ink
+from zinepress.formats.pdffile import sheets
+from zinepress.formats.pdffile.sheets import Placement, Stroke
 from zinepress.impose.layout import Cell, Layout, Line, manual_ranges, print_sequence
 from zinepress.impose.options import MM_PT, PAPER_NAMES, ImposeOptions, Planned, plan_layout
 
@@ -98,7 +99,7 @@ class Imposed:
 
 def impose_pdf(data: bytes, options: ImposeOptions, name: str = "input.pdf") -> Imposed:
     """Return ``data`` imposed with ``options``; errors name ``name`` (one line, nothing written)."""
-    with pdffile.read_source(data, name, options.max_pages) as source:
+    with sheets.read_source(data, name, options.max_pages) as source:
         planned = _planned(options, source.page_count, name)
         layout = planned.layout
         geometry = fit(layout, options.sheet_size(layout), options.margin_pt, source.box)
@@ -109,7 +110,7 @@ def impose_pdf(data: bytes, options: ImposeOptions, name: str = "input.pdf") -> 
         for key, part in split_cover(layout, options.cover_separate).items():
             sides = print_sequence(part, planned.duplex)
             marks = strokes(part, geometry) if options.marks else []
-            files[key] = pdffile.write_sheets(
+            files[key] = sheets.write_sheets(
                 source, [(placements(side.cells, part, geometry), marks) for side in sides],
                 geometry.sheet)
             if planned.duplex == "manual":
@@ -315,7 +316,7 @@ def check_creep(source, layout: Layout, geometry: Geometry, creep_pt: float, nam
                 if cell.page is not None and cell.creep_pt > 0:
                     moved.setdefault(cell.page, []).append(cell)
     pages = sorted(moved)
-    boxes = ink.ink_boxes(pdffile.pages_at_origin(source, pages))
+    boxes = ink.ink_boxes(sheets.pages_at_origin(source, pages))
     s = geometry.scale
     page_w = geometry.page[2] - geometry.page[0]
     worst: tuple[float, int, float, float] | None = None  # allowed creep, page, shift, room

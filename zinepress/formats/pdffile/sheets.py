@@ -1,14 +1,10 @@
-"""PDF files as data (pikepdf): finished PDF bytes in, facts about them or new PDFs out.
+"""Imposition's PDF side: a source PDF in, its pages as forms; placed pages in, sheets out.
 
-The one place that imports pikepdf for reading and assembling PDFs (page counts,
-named destinations, the pages an imposition places). Typesetting is
-:mod:`zinepress.formats.pdf`'s (WeasyPrint).
-
-For imposition, :func:`read_source` opens a PDF and turns every page into a vector form
-XObject (fonts and images copied once and shared, nothing rasterised), and
-:func:`write_sheets` places them on new sheets under fixed names (``/Pn`` for source page
-``n``), each clipped to its cell, and saves with a content-derived document ID and no
-dates, so the same input and options give byte-identical files.
+:func:`read_source` opens a PDF and turns every page into a vector form XObject (fonts
+and images copied once and shared, nothing rasterised), and :func:`write_sheets` places
+them on new sheets under fixed names (``/Pn`` for source page ``n``), each clipped to
+its cell, and saves with a content-derived document ID and no dates, so the same input
+and options give byte-identical files.
 """
 
 from __future__ import annotations
@@ -16,54 +12,17 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pikepdf
 
 from zinepress.errors import ZineError
+from zinepress.formats.pdffile import pdf_number
 
 log = logging.getLogger("zinepress")
 
 SIZE_TOLERANCE_PT = 1.0  # pages within this of each other count as the same size
 MARK_WIDTH_PT = 0.3
 FOLD_DASH = "3 2"
-
-
-def open_pdf(data: bytes | Path) -> pikepdf.Pdf:
-    """Return the PDF of ``data`` (bytes or a path), opened read-only."""
-    return pikepdf.open(io.BytesIO(data) if isinstance(data, bytes) else data)
-
-
-def page_count(data: bytes | Path) -> int | None:
-    """Return the number of pages of a PDF, or None if it cannot be read."""
-    try:
-        with open_pdf(data) as pdf:
-            return len(pdf.pages)
-    except (OSError, pikepdf.PdfError):
-        return None
-
-
-def destination_pages(data: bytes) -> dict[str, int]:
-    """Return the 0-based page of every named destination (HTML ids) of a PDF."""
-    with open_pdf(data) as pdf:
-        if "/Names" not in pdf.Root or "/Dests" not in pdf.Root.Names:
-            return {}
-        index = {page.objgen: i for i, page in enumerate(pdf.pages)}
-        return {name: index[dest[0].objgen]
-                for name, dest in pikepdf.NameTree(pdf.Root.Names.Dests).items()
-                if dest[0].objgen in index}
-
-
-def warn_if_colophon_overflows(data: bytes, name: str) -> None:
-    """Log a warning when the colophon does not fit the last page on its own."""
-    start = destination_pages(data).get("colophon")
-    total = page_count(data) or 0
-    if start is not None and start != total - 1:
-        log.warning("%s: the colophon runs over %d pages; the back cover shows only its "
-                    "end (shorten the corrections' wording)", name, total - start)
-
-
-# -- imposition: source pages in, sheets out ----------------------------------------
 
 
 @dataclass
@@ -251,14 +210,14 @@ def write_sheets(source: SourcePdf, sides: list[tuple[list[Placement], list[Stro
             name = f"/P{place.page}"
             xobjects[name] = copied[place.page]
             x0, y0, x1, y1 = place.clip
-            matrix = " ".join(_num(v, 6 if i < 4 else 4) for i, v in enumerate(place.matrix))
-            ops.append(f"q {_num(x0)} {_num(y0)} {_num(x1 - x0)} {_num(y1 - y0)} re W n "
+            matrix = " ".join(pdf_number(v, 6 if i < 4 else 4) for i, v in enumerate(place.matrix))
+            ops.append(f"q {pdf_number(x0)} {pdf_number(y0)} {pdf_number(x1 - x0)} {pdf_number(y1 - y0)} re W n "
                        f"{matrix} cm {name} Do Q")
         if strokes:
-            ops.append(f"q 0 G {_num(MARK_WIDTH_PT)} w")
+            ops.append(f"q 0 G {pdf_number(MARK_WIDTH_PT)} w")
             for s in strokes:
                 dash = f"[{FOLD_DASH}] 0 d" if s.dashed else "[] 0 d"
-                ops.append(f"{dash} {_num(s.x1)} {_num(s.y1)} m {_num(s.x2)} {_num(s.y2)} l S")
+                ops.append(f"{dash} {pdf_number(s.x1)} {pdf_number(s.y1)} m {pdf_number(s.x2)} {pdf_number(s.y2)} l S")
             ops.append("Q")
         page = out.add_blank_page(page_size=sheet)
         page.obj.Resources = pikepdf.Dictionary(XObject=xobjects)
@@ -270,12 +229,6 @@ def write_sheets(source: SourcePdf, sides: list[tuple[list[Placement], list[Stro
     out.save(buffer, deterministic_id=True, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
-
-
-def _num(value: float, places: int = 4) -> str:
-    """Format a number for a content stream: fixed precision, no exponent, no -0."""
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def pages_at_origin(source: SourcePdf, pages: list[int]) -> bytes:
