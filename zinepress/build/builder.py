@@ -323,8 +323,13 @@ class Renderer:
 
     @functools.cached_property
     def ast(self) -> list[list[dict]]:
+        """The chapters' pandoc blocks, typeset (unless metadata says typography: false)."""
         from zinepress.convert.pandoc import read_ast
-        return read_ast(self.book)
+        from zinepress.convert.typography import typeset_blocks
+        from zinepress.render.templates import typography_rules
+        chapters = read_ast(self.book)
+        rules = typography_rules(self.book)
+        return chapters if rules is None else [typeset_blocks(ch, rules) for ch in chapters]
 
     @functools.cached_property
     def tools(self) -> dict[str, str]:
@@ -344,13 +349,20 @@ class Renderer:
     def build_pdf(self, out: Path, page: str) -> None:
         from zinepress.convert.pandoc import print_chapters
         from zinepress.formats.pdf import PAGE_SIZES, render_pdf
-        from zinepress.render.templates import render_colophon, render_template
+        from zinepress.render.language import language_table
+        from zinepress.render.templates import (render_colophon, render_template,
+                                                typeset_value, typography_rules)
+        rules = typography_rules(self.book)
         html = render_template(self.root, "book.html.j2", {
-            **self.context(), "chapters": print_chapters(self.book, self.ast),
+            **self.context(),
+            "chapters": print_chapters(self.book, self.ast,
+                                       title=lambda text: typeset_value(text, rules)),
             "colophon": render_colophon(self.book, self.tools, "print"),
             "page": {"name": page, "size": PAGE_SIZES[page]},
             "extra_css": [p.as_uri() for p in self.extra_css()]})
-        data = render_pdf(html, self.root, self.templates, "templates/book.html.j2")
+        data = render_pdf(html, self.root, self.templates, "templates/book.html.j2",
+                          hyphenation=language_table(self.templates, self.book.meta["lang"])
+                          .get("hyphenation"))
         warn_if_colophon_overflows(data, out.name)
         output.write_atomic(out, data)
 

@@ -224,8 +224,12 @@ def images_from_source(blocks: list[dict], source_dir) -> list[dict]:
     return walk(blocks, visit)
 
 
-def print_chapters(book: Book, chapters: list[list[dict]]) -> list[HtmlChapter]:
-    """Return each chapter as an HTML fragment for the print template."""
+def print_chapters(book: Book, chapters: list[list[dict]],
+                   title=lambda text: text) -> list[HtmlChapter]:
+    """Return each chapter as an HTML fragment for the print template.
+
+    ``title`` typesets the chapter titles the contents page shows (metadata strings).
+    """
     blocks: list[dict] = []
     number = 1
     source_dir = book.root / "source"
@@ -238,5 +242,5 @@ def print_chapters(book: Book, chapters: list[list[dict]]) -> list[HtmlChapter]:
     html = run_pandoc(json.dumps(blank_doc(blocks)), "html5", "json",
                       ["--sandbox", "--wrap=none"])
     parts = html.split(SPLIT)
-    return [HtmlChapter(ch.ident, ch.title, ch.role, part.strip())
+    return [HtmlChapter(ch.ident, title(ch.title), ch.role, part.strip())
             for ch, part in zip(book.chapters, parts)]

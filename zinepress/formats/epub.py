@@ -14,7 +14,8 @@ import json
 from pathlib import Path
 
 from zinepress.convert import pandoc as convert
-from zinepress.render.templates import labels
+from zinepress.render.templates import (TYPESET_FIELDS, labels, typeset_value,
+                                        typography_rules)
 from zinepress.source.load import Book
 
 EPUB_TYPES = {"preface": "preface", "references": "bibliography"}
@@ -28,8 +29,10 @@ def meta_value(value):
 
 
 def epub_meta(book: Book) -> dict:
-    """Return the pandoc metadata block for the EPUB writer."""
-    meta = book.meta
+    """Return the pandoc metadata block for the EPUB writer (reader-visible text typeset)."""
+    rules = typography_rules(book)
+    meta = {**book.meta, **{name: typeset_value(book.meta.get(name), rules)
+                            for name in TYPESET_FIELDS}}
     fields = {
         "title": meta["title"],
         "author": [meta["author"]],

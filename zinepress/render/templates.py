@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from zinepress import __version__
 from zinepress.errors import ZineError
+from zinepress.convert.typography import Rules, typeset_string
 from zinepress.render.language import language_table
 from zinepress.source.metadata import FIELDS
 from zinepress.source.load import Book
@@ -74,9 +75,41 @@ def labels(book: Book) -> dict[str, str]:
     return dict(table.get("labels") or {})
 
 
+def typography_rules(book: Book) -> Rules | None:
+    """Return the book's typography rules, or None when metadata says ``typography: false``."""
+    if book.meta.get("typography") is False:
+        return None
+    table = language_table(Path(book.root) / TEMPLATES_DIR, book.meta["lang"])
+    return Rules.from_table(table.get("typography"))
+
+
+def typeset_value(value, rules: Rules | None):
+    """Return a metadata value with every string in it typeset (dates, numbers as they are)."""
+    if rules is None:
+        return value
+    if isinstance(value, str):
+        return typeset_string(value, rules)
+    if isinstance(value, list):
+        return [typeset_value(item, rules) for item in value]
+    if isinstance(value, dict):
+        return {key: typeset_value(item, rules) for key, item in value.items()}
+    return value
+
+
+# Shown to readers; identifiers, file names, CSS paths and from/to pairs are not.
+TYPESET_FIELDS = ("title", "subtitle", "author", "published-as", "source", "notes", "rights",
+                  "description", "subject")
+
+
 def book_context(book: Book, tools: dict[str, str]) -> dict:
     """Return the values every template may use."""
+    rules = typography_rules(book)
     meta = {field.name: book.meta.get(field.name) for field in FIELDS}
+    for name in TYPESET_FIELDS:
+        meta[name] = typeset_value(meta[name], rules)
+    meta["corrections"] = [{**c, "change": typeset_value(c.get("change"), rules),
+                            "reason": typeset_value(c.get("reason"), rules)}
+                           for c in meta.get("corrections") or []]
     edition = meta["edition"]
     return {
         "meta": meta,
@@ -87,7 +120,8 @@ def book_context(book: Book, tools: dict[str, str]) -> dict:
         "edition_date": edition["date"].isoformat() if isinstance(edition["date"], dt.date)
         else str(edition["date"]),
         "corrections": meta.get("corrections") or [],
-        "chapter_titles": {ch.file: ch.title for ch in book.chapters},
+        "chapter_titles": {ch.file: typeset_value(ch.title, rules) for ch in book.chapters},
+        "typography": rules is not None,
         "tools": {"zinepress": __version__, **tools},
         "t": labels(book),
     }

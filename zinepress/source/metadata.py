@@ -25,7 +25,7 @@ class Field:
     """One metadata field: its YAML name, expected type, whether required, and help."""
 
     name: str
-    kind: str  # "text", "texts", "date", "lang", "edition", "corrections", "chapters"
+    kind: str  # "text", "texts", "bool", "date", "lang", "edition", "corrections", "chapters"
     required: bool
     help: str
 
@@ -50,6 +50,8 @@ FIELDS: tuple[Field, ...] = (
     Field("chapters", "chapters", True,
           "Ordered chapter files: {file, title} (and role: preface|references)."),
     Field("css", "texts", False, "Extra stylesheets (project paths) for print and EPUB."),
+    Field("typography", "bool", False,
+          "Typography pass at render time (curly quotes, dashes, spaces); default true."),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 
@@ -136,6 +138,8 @@ def _check_value(field: Field, value: Any, lines, path: Path) -> list[ZineError]
     if field.kind == "texts":
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         return [] if ok else [wrong("a list of text")]
+    if field.kind == "bool":
+        return [] if isinstance(value, bool) else [wrong("true or false")]
     if field.kind == "date":
         return [] if _DATE.match(str(value)) else [wrong("a date YYYY[-MM[-DD]]")]
     if field.kind == "lang":
