@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ZP     := $(BIN)/python build.py
 
-.PHONY: all build pdf pdf-letter epub colophon zine check test bench preview clean distclean
+.PHONY: all build pdf pdf-letter epub colophon zine check typography test bench preview clean distclean
 
 all: build
 
@@ -24,6 +24,10 @@ pdf pdf-letter epub colophon zine: $(STAMP)
 
 check: $(STAMP)
 	$(ZP) check
+
+typography: $(STAMP)
+	$(ZP) build pdf pdf-letter
+	$(ZP) check --typography
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

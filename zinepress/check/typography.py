@@ -351,3 +351,21 @@ def format_report(report: Report, per_page: bool = True) -> str:
     out.append("  " + ", ".join(f"{key.replace('_', ' ')}: {value}"
                                 for key, value in numbers.items()))
     return "\n".join(out)
+
+
+def run_report(root: Path, pdfs: list[Path]) -> int:
+    """Print the typography report of ``pdfs`` (default: the book's reading PDFs)."""
+    if not pdfs:
+        from zinepress.build.builder import TARGETS
+        from zinepress.source.load import load_book
+        book = load_book(root)
+        pdfs = [TARGETS[name].path(book) for name in ("pdf", "pdf-letter")]
+        missing = [p for p in pdfs if not p.is_file()]
+        if missing:
+            raise ZineError(missing[0].relative_to(book.root), None, "Z701",
+                            "not built yet", hint="run `zinepress build pdf pdf-letter` first")
+    for path in pdfs:
+        if not Path(path).is_file():
+            raise ZineError(path, None, "Z701", "no such PDF")
+        print(format_report(analyse(Path(path))))
+    return 0

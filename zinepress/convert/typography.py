@@ -138,7 +138,7 @@ def quotes(text: str, out: list[str], rules: Rules) -> None:
             opening = char == "“" or (char == '"' and is_opening(before, after))
             if opening:
                 out[i] = open_d + rules.quote_space
-                if rules.quote_space and after.isspace():
+                if rules.quote_space and after.isspace() and i + 1 < len(text):
                     out[i + 1] = ""
             else:
                 out[i] = rules.quote_space + close_d
