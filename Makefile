@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ZP     := $(BIN)/python build.py
 
-.PHONY: all build pdf pdf-letter epub colophon zine check typography test bench preview clean distclean
+.PHONY: all build pdf pdf-letter pdf-large-print epub colophon zine check typography test bench preview clean distclean
 
 all: build
 
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(ZP) build all
 
-pdf pdf-letter epub colophon zine: $(STAMP)
+pdf pdf-letter pdf-large-print epub colophon zine: $(STAMP)
 	$(ZP) build $@
 
 check: $(STAMP)

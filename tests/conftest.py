@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from zinepress.build.builder import Build, TARGETS
+from zinepress.build.builder import Build
+from zinepress.build.recipes import RECIPES
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -33,7 +34,7 @@ def essay(tmp_path_factory) -> dict[str, Path]:
     root = copy_project(tmp_path_factory.mktemp("essay"))
     build = Build(root)
     build.run(["all"])
-    outputs = {name: target.path(build.book) for name, target in TARGETS.items()}
+    outputs = {name: recipe.path(build.book) for name, recipe in RECIPES.items()}
     outputs["root"] = root
     return outputs
 

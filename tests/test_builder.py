@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from zinepress.build import builder
-from zinepress.build.builder import TARGETS, Build
+from zinepress.build.builder import Build
+from zinepress.build.recipes import RECIPES as TARGETS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,6 +44,33 @@ def project(built_tiny, tmp_path):
     dest = tmp_path / "p"
     shutil.copytree(built_tiny, dest)
     return dest
+
+
+def test_build_py_with_no_arguments_builds_everything(project):
+    """`python build.py` in a project folder is `build all` (here: all up to date)."""
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=project,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert {line.split()[0] for line in proc.stderr.splitlines()
+            if line.endswith("up to date")} == set(TARGETS)
+
+
+def test_a_title_too_long_for_a_file_name_is_cut_between_words(project):
+    """A 300-character title once crashed the build with 'File name too long'."""
+    from zinepress.source.load import slugify
+    meta = project / "source" / "metadata.yaml"
+    title = "Notes " + " ".join(f"on the question number {n}" for n in range(12))
+    meta.write_text(meta.read_text(encoding="utf-8").replace(
+        'title: "A Tiny Zine!"', f'title: "{title}"'), encoding="utf-8")
+    Build(project).run(["colophon"])
+    [made] = [p.name for p in (project / "build").glob("notes-on-*-colophon.pdf")]
+    stem = made.removesuffix("-colophon.pdf")
+    assert len(title) > 300 and 50 < len(stem) <= 60
+    assert slugify(title, limit=1000).startswith(stem + "-"), "cut between two words"
+    meta.write_text(meta.read_text(encoding="utf-8").replace(
+        "lang: en\n", "lang: en\nslug: tiny\n"), encoding="utf-8")
+    Build(project).run(["colophon"])
+    assert (project / "build" / "tiny-colophon.pdf").is_file()
 
 
 def test_nothing_changed_rebuilds_nothing(project):
@@ -101,28 +129,28 @@ def test_independent_outputs_start_together_and_imposition_waits_for_its_pdf(pro
     lock = threading.Lock()
     release = {name: threading.Event() for name in TARGETS}
 
-    def fake_build(root, name):
+    def fake_make(book, prepared, name):
         with lock:
             events.append(("start", name))
         if name in ("pdf", "pdf-letter"):
             # hold the PDFs until every independent output has started
             assert release[name].wait(10)
-        path = TARGETS[name].path(builder.load_book(Path(root)))
-        path.write_bytes(f"fake {name} {len(events)}".encode())
         with lock:
             events.append(("end", name))
             if {"epub", "colophon"} <= {n for kind, n in events if kind == "start"}:
                 release["pdf"].set()
                 release["pdf-letter"].set()
-        return 0.0
+        return f"fake {name} {len(events)}".encode(), 0.0
 
-    monkeypatch.setattr(builder, "build_target", fake_build)
+    monkeypatch.setattr(builder, "make_output", fake_make)
     for path in (project / "build").iterdir():
         path.unlink()
-    with cf.ThreadPoolExecutor(max_workers=4) as pool:
+    independent = {name for name, recipe in TARGETS.items() if not recipe.after}
+    with cf.ThreadPoolExecutor(max_workers=len(independent)) as pool:
         Build(project).run(["all"], executor=pool)
     starts = [n for kind, n in events if kind == "start"]
-    assert set(starts[:4]) == {"pdf", "pdf-letter", "epub", "colophon"}
+    assert {"pdf", "pdf-letter", "epub", "colophon"} <= independent
+    assert set(starts[:len(independent)]) == independent
     for zine, pdf in (("zine-a4", "pdf"), ("zine-letter", "pdf-letter"), ("printing", "pdf")):
         assert events.index(("start", zine)) > events.index(("end", pdf)), events
 
@@ -163,8 +191,11 @@ def test_no_output_carries_the_clock_only_the_edition_date(essay, essay_book):
                             "D:" + edition.strftime("%Y%m%d")), (name, key)
 
 
-def test_a_local_image_reaches_the_pdf_and_the_epub(tiny):
-    """Images sit beside the chapters in source/; print and EPUB both find them."""
+def test_a_local_image_reaches_the_pdf_and_the_epub_the_same_in_any_folder(tiny, tmp_path):
+    """Images sit beside the chapters in source/; print and EPUB both find them, and the
+    same project built in another folder gives the same bytes (the PDF once named an
+    image after a hash of its absolute path)."""
+    import shutil
     import zipfile
 
     import pikepdf
@@ -181,6 +212,11 @@ def test_a_local_image_reaches_the_pdf_and_the_epub(tiny):
     assert images
     with zipfile.ZipFile(tiny / "build" / "a-tiny-zine.epub") as epub:
         assert any(name.endswith(".png") for name in epub.namelist())
+    other = tmp_path / "another" / "folder"
+    shutil.copytree(tiny, other, ignore=shutil.ignore_patterns("build"))
+    Build(other).run(["pdf", "epub"])
+    for name in ("a-tiny-zine.pdf", "a-tiny-zine.epub"):
+        assert (other / "build" / name).read_bytes() == (tiny / "build" / name).read_bytes(), name
 
 
 def test_an_image_edit_rebuilds_the_pdf_and_the_epub(project):
@@ -208,7 +244,8 @@ def test_a_colophon_too_long_for_the_back_page_is_reported(tiny, caplog):
     logger.addHandler(caplog.handler)  # cli.main may have stopped propagation
     logger.setLevel(logging.WARNING)   # ... and set -q's level
     try:
-        builder.Renderer(tiny).build("pdf")
+        build = Build(tiny)
+        TARGETS["pdf"].make(build.book, build.prepared("pdf"))
     finally:
         logger.removeHandler(caplog.handler)
         logger.setLevel(level)

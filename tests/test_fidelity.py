@@ -45,6 +45,17 @@ def test_copy_is_faithful_before_editing(seed_project):
     assert check_fidelity(seed_project).ok
 
 
+def test_a_chapter_saved_with_a_bom_and_crlf_is_read_as_load_reads_it(seed_project, capsys):
+    """Load accepts a BOM and CRLF line ends; the fidelity step must read the file the same way."""
+    from zinepress import cli
+    shutil.copytree(ROOT / "templates", seed_project / "templates")
+    for name in ("02-create-two-three-many-parties-of-autonomy.md", "metadata.yaml"):
+        path = seed_project / "source" / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert check_fidelity(seed_project).ok
+    assert cli.main(["--root", str(seed_project), "-q", "check"]) == 0, capsys.readouterr().err
+
+
 def test_dropped_sentence_is_missing_with_context_in_both_files(seed_project):
     sentence = ("These councils would in turn create commissions and action committees for "
                 "mutual projects in areas such as agitprop and political education. ")

@@ -103,7 +103,8 @@ def test_document_metadata_comes_from_metadata_yaml(a5, essay_book):
 
 
 @pytest.mark.parametrize("target, size_pt", [("pdf", (419.5, 595.3)),
-                                             ("pdf-letter", (396.0, 612.0))])
+                                             ("pdf-letter", (396.0, 612.0)),
+                                             ("pdf-large-print", (595.3, 841.9))])
 def test_page_sizes(essay, target, size_pt):
     with pikepdf.open(essay[target]) as pdf:
         for page in pdf.pages:
@@ -130,3 +131,33 @@ def test_standalone_colophon_is_one_page(essay, essay_book):
     texts = page_texts(essay["colophon"])
     assert len(texts) == 1
     assert squash(essay_book.meta["rights"])[:40] in squash(texts[0])
+
+
+def text_sizes_pt(path, pages) -> dict[int, list[float]]:
+    """Return the rendered size (font size x text matrix scale) of every text run per page."""
+    import pypdf
+    reader = pypdf.PdfReader(str(path))
+    sizes: dict[int, list[float]] = {}
+    for number in pages:
+        found = sizes.setdefault(number, [])
+
+        def visit(text, cm, tm, font, size, found=found):
+            if text.strip():
+                found.append(round(abs(size * (tm[3] ** 2 + tm[2] ** 2) ** 0.5 * cm[3]), 1))
+
+        reader.pages[number - 1].extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_large_print_sets_every_text_of_the_body_at_14_pt_or_more(essay, essay_book):
+    """Body, notes, quotations and running heads: nothing under 14 pt (body 17 pt)."""
+    large = essay["pdf-large-print"]
+    pages = destination_pages(large)
+    first = pages[essay_book.chapters[0].ident]
+    last = pages[essay_book.chapters[-1].ident] - 1
+    sizes = text_sizes_pt(large, range(first, last + 1))
+    every = [size for found in sizes.values() for size in found]
+    assert min(every) >= 14.0, {p: min(s) for p, s in sizes.items() if min(s) < 14}
+    assert max(set(every), key=every.count) >= 16.9, "the commonest size is the 17 pt body"
+    texts = page_texts(large)
+    assert sum("\u2010" in text for text in texts) == 0, "no hyphenation in large print"

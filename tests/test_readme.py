@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from zinepress.build.builder import TARGETS
+from zinepress.build.recipes import RECIPES
 from zinepress.source.metadata import FIELDS
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -24,5 +24,5 @@ def test_every_metadata_field_is_documented():
 
 
 def test_every_output_is_listed():
-    for target in TARGETS.values():
+    for target in RECIPES.values():
         assert "`" + target.pattern.replace("{slug}", "<slug>") + "`" in README, target.name

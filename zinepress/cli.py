@@ -1,7 +1,8 @@
 """Command line: parse arguments, run one command, turn a ZineError into one line.
 
-``zinepress build [pdf|epub|colophon|zine|all]``, ``zinepress check``,
-``zinepress impose IN.pdf -o OUT.pdf``. ``python build.py`` is the same command line.
+``zinepress new DIR``, ``zinepress build [pdf|epub|colophon|zine|all]``, ``zinepress check``,
+``zinepress impose IN.pdf -o OUT.pdf``. ``python build.py`` is the same command line;
+with no command it builds every output.
 """
 
 from __future__ import annotations
@@ -17,18 +18,29 @@ log = logging.getLogger("zinepress")
 
 
 def parser() -> argparse.ArgumentParser:
-    from zinepress.build.builder import GROUPS, TARGETS
+    from zinepress.build.recipes import GROUPS, RECIPES
     top = argparse.ArgumentParser(prog="zinepress", description=__doc__.splitlines()[0])
     top.add_argument("--root", type=Path, default=Path.cwd(),
                      help="project folder (default: the current folder)")
     top.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    sub = top.add_subparsers(dest="command", required=True)
+    sub = top.add_subparsers(dest="command")
+    # No command builds everything, like `make`: `python build.py` is `build all`.
+    top.set_defaults(command="build", outputs=[], jobs=None)
 
     build = sub.add_parser("build", help="build outputs into build/")
     build.add_argument("outputs", nargs="*", metavar="OUTPUT",
-                       help="one or more of: " + ", ".join([*GROUPS, *TARGETS]))
+                       help="one or more of: " + ", ".join([*GROUPS, *RECIPES]))
     build.add_argument("-j", "--jobs", type=positive_int, default=None,
                        help="outputs rendered at once (default: the number of cores)")
+
+    new = sub.add_parser("new", help="start a new zine: a folder with metadata, a sample "
+                                     "chapter and a Makefile")
+    new.add_argument("folder", type=Path, metavar="DIR", help="the new project folder")
+    new.add_argument("--title", help="the title (default: made from the folder name)")
+    new.add_argument("--author", help="the author (default: 'Your Name')")
+    new.add_argument("--lang", default="en", help="language as a BCP 47 tag (default: en)")
+    new.add_argument("--license", default="anti-copyright",
+                     help="licence (default: anti-copyright); see README, Metadata fields")
 
     check = sub.add_parser("check", help="check the sources without rendering")
     check.add_argument("--strict", action="store_true", help="make lint findings fatal")
@@ -101,11 +113,18 @@ def run(args: argparse.Namespace) -> int:
         from zinepress.build.builder import build
         build(args.root, args.outputs or ["all"], jobs=args.jobs)
         return 0
+    if args.command == "new":
+        from zinepress.source.scaffold import new_project
+        root = new_project(args.folder, title=args.title, author=args.author, lang=args.lang,
+                           license=args.license)
+        log.info("new zine in %s: edit source/metadata.yaml and source/01-start.md, "
+                 "then run make there", root)
+        return 0
     if args.command == "check" and args.typography is not None:
         from zinepress.check.typography import run_report
         return run_report(args.root, args.typography)
     if args.command == "check":
-        from zinepress.check.rules import run_check
+        from zinepress.check.run import run_check
         return run_check(args.root, strict=args.strict)
     if args.command == "impose":
         from zinepress.impose.booklet import impose_file

@@ -34,6 +34,10 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def hash_inputs(root: Path, paths: list[str], cache: dict[str, str] | None = None
                 ) -> dict[str, str]:
     """Return ``{project-relative path: sha256}`` for existing input files.
@@ -48,6 +52,27 @@ def hash_inputs(root: Path, paths: list[str], cache: dict[str, str] | None = Non
             cache[rel] = sha256_file(path)
         if rel in cache:
             hashes[rel] = cache[rel]
+    return hashes
+
+
+def hash_templates(root: Path, patterns: list[str], cache: dict[str, str] | None = None
+                   ) -> dict[str, str]:
+    """Return ``{"templates/NAME": sha256}`` of the template files a project really uses.
+
+    ``patterns`` are project paths such as ``templates/fonts/*``; each name resolves to
+    the project's own file if it has one, else to zinepress's default
+    (:mod:`zinepress.render.layers`), so adding or removing an override rebuilds.
+    """
+    from zinepress.render.layers import TEMPLATES_DIR, template_file, template_names
+    cache = {} if cache is None else cache
+    hashes = {}
+    for pattern in patterns:
+        for name in template_names(root, pattern.removeprefix(TEMPLATES_DIR + "/")):
+            path = template_file(root, name)
+            key = f"file:{path}"
+            if key not in cache:
+                cache[key] = sha256_file(path)
+            hashes[f"{TEMPLATES_DIR}/{name}"] = cache[key]
     return hashes
 
 

@@ -6,7 +6,7 @@ corrections, raw HTML that could run or fetch something, nesting deep enough to
 exhaust pandoc or WeasyPrint, and every image, stylesheet, font or template resource
 (remote URLs and paths leaving the project are refused, missing files are named).
 Markdown, CSS and templates are scanned line by line so every problem carries its file
-and line. :func:`run_check` adds the fidelity check and the linter (:mod:`zinepress.check.lint`).
+and line. :mod:`zinepress.check.run` adds the fidelity check and the linter.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from zinepress.source import metadata
 from zinepress.errors import ZineError
+from zinepress.render.layers import overlay_path
 from zinepress.source.load import SOURCE_DIR, METADATA_FILE, Book, Chapter, resolve_inside
 
 LACUNA = "[…]"
@@ -30,6 +31,7 @@ _ATX_H1 = re.compile(r"^#(?!#)\s*(.*?)\s*(\{[^}]*\})?\s*#*\s*$")
 _SETEXT_H1 = re.compile(r"^=+\s*$")
 _NOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:")
 _NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 _IMAGE_REF = re.compile(r"!\[([^\]]*)\](?!\()(?:\[([^\]]*)\])?")
 _LINK_DEF = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:\s*<?([^\s>]+)")
@@ -74,6 +76,7 @@ def check_book(book: Book) -> list[ZineError]:
     errors += check_footnotes(book)
     errors += check_lacunae(book)
     errors += check_stylesheets(book)
+    errors += check_fonts(book)
     errors += check_templates(book)
     return errors
 
@@ -132,31 +135,50 @@ def check_heading(chapter: Chapter) -> list[ZineError]:
 
 
 def check_footnotes(book: Book) -> list[ZineError]:
-    """Every note defined once and called once, call and definition in the same file."""
-    calls: dict[str, Line] = {}
-    defs: dict[str, Line] = {}
-    errors = []
-    for chapter in book.chapters:
-        for line in text_lines(chapter):
-            definition = _NOTE_DEF.match(line.text)
-            if definition:
-                errors += _record_once(defs, definition.group(1), line, "Z203", "defined")
-            start = definition.end() if definition else 0
-            for match in _NOTE_CALL.finditer(line.text, start):
-                errors += _record_once(calls, match.group(1), line, "Z204", "called")
-    for label, line in calls.items():
-        if label not in defs:
-            errors.append(ZineError(line.chapter.rel, line.number, "Z201",
-                                    f"footnote [^{label}] is called but never defined"))
-        elif defs[label].chapter is not line.chapter:
-            errors.append(ZineError(defs[label].chapter.rel, defs[label].number, "Z205",
-                                    f"footnote [^{label}] is defined in another file than "
-                                    f"its call ({line.chapter.rel}:{line.number})"))
-    for label, line in defs.items():
-        if label not in calls:
+    """Every note defined once and called once, call and definition in the same file.
+
+    Labels belong to their chapter file (pandoc reads each file on its own scope), so
+    every chapter may number its notes from ``[^1]``.
+    """
+    found = [_note_labels(chapter) for chapter in book.chapters]
+    errors = [e for _, _, errs in found for e in errs]
+    for i, (calls, defs, _) in enumerate(found):
+        elsewhere = [other for j, other in enumerate(found) if j != i]
+        for label, line in calls.items():
+            if label in defs:
+                continue
+            stray = next((d[label] for c, d, _ in elsewhere if label in d and label not in c),
+                         None)
+            if stray is not None:
+                errors.append(ZineError(stray.chapter.rel, stray.number, "Z205",
+                                        f"footnote [^{label}] is defined in another file than "
+                                        f"its call ({line.chapter.rel}:{line.number})"))
+            else:
+                errors.append(ZineError(line.chapter.rel, line.number, "Z201",
+                                        f"footnote [^{label}] is called but never defined"))
+        for label, line in defs.items():
+            if label in calls or any(label in c and label not in d for c, d, _ in elsewhere):
+                continue
             errors.append(ZineError(line.chapter.rel, line.number, "Z202",
                                     f"footnote [^{label}] is defined but never called"))
-    return errors
+    order = {chapter.rel: chapter.index for chapter in book.chapters}
+    return sorted(errors, key=lambda e: (order.get(str(e.path), 0), e.line or 0))
+
+
+def _note_labels(chapter: Chapter) -> tuple[dict[str, Line], dict[str, Line], list[ZineError]]:
+    """Return the chapter's note calls and definitions (first place of each) and repeats."""
+    calls: dict[str, Line] = {}
+    defs: dict[str, Line] = {}
+    errors: list[ZineError] = []
+    for line in text_lines(chapter):
+        definition = _NOTE_DEF.match(line.text)
+        if definition:
+            errors += _record_once(defs, definition.group(1), line, "Z203", "defined")
+        start = definition.end() if definition else 0
+        prose = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line.text)
+        for match in _NOTE_CALL.finditer(prose, start):
+            errors += _record_once(calls, match.group(1), line, "Z204", "called")
+    return calls, defs, errors
 
 
 def _record_once(seen: dict[str, Line], label: str, line: Line, code: str,
@@ -225,6 +247,25 @@ def check_stylesheets(book: Book) -> list[ZineError]:
     return errors
 
 
+def check_fonts(book: Book) -> list[ZineError]:
+    """Each ``fonts`` entry of the metadata must be a font file inside the project."""
+    from zinepress.formats.fonts import read_face
+    shown = f"{SOURCE_DIR}/{METADATA_FILE}"
+    _, lines = metadata.parse_yaml(book.metadata_text, Path(shown))
+    errors = []
+    for i, font in enumerate(book.meta.get("fonts") or []):
+        line = lines.get(("fonts", i), lines.get(("fonts",)))
+        found = _check_resource(book, font, shown, line, "font file", base=".")
+        if not found:
+            try:
+                read_face(book.root / font)
+            except ValueError as exc:
+                found = [ZineError(shown, line, "Z306", f"'{font}' is {exc}",
+                                   hint="give a .ttf, .otf, .woff or .woff2 file")]
+        errors += found
+    return errors
+
+
 def check_templates(book: Book) -> list[ZineError]:
     """Everything ``templates/`` makes WeasyPrint or pandoc load must be a project file.
 
@@ -234,29 +275,16 @@ def check_templates(book: Book) -> list[ZineError]:
     """
     folder = book.root / TEMPLATES_DIR
     errors = []
-    for path in sorted(folder.glob("*.css")) + sorted(folder.glob("*.j2")):
-        errors += _check_css_text(book, path, f"{TEMPLATES_DIR}/{path.name}",
+    for path in sorted(folder.rglob("*.css")) + sorted(folder.glob("*.j2")):
+        errors += _check_css_text(book, path, f"{TEMPLATES_DIR}/{path.relative_to(folder).as_posix()}",
                                   markup=path.suffix == ".j2")
     return errors + check_template_syntax(book)
 
 
 def check_template_syntax(book: Book) -> list[ZineError]:
     """Every Jinja template must compile, so no output is rendered from a broken set."""
-    import jinja2
-
-    from zinepress.render.templates import environment
-    env = environment(book.root)
-    errors = []
-    for path in sorted((book.root / TEMPLATES_DIR).glob("*.j2")):
-        try:
-            env.parse(path.read_text(encoding="utf-8"), path.name)
-        except jinja2.TemplateSyntaxError as exc:
-            errors.append(ZineError(f"{TEMPLATES_DIR}/{path.name}", exc.lineno, "Z402",
-                                    f"template syntax error: {exc.message}"))
-        except (OSError, UnicodeDecodeError) as exc:
-            errors.append(ZineError(f"{TEMPLATES_DIR}/{path.name}", None, "Z101",
-                                    f"cannot read file: {exc}"))
-    return errors
+    from zinepress.render.templates import compile_errors
+    return compile_errors(book.root)
 
 
 def _check_css_text(book: Book, path: Path, shown: str, markup: bool = False) -> list[ZineError]:
@@ -291,62 +319,7 @@ def _check_resource(book: Book, target: str, shown: str, line: int | None,
         path = resolve_inside(book.root, f"{base}/{target}", shown, line)
     except ZineError as exc:
         return [exc]
+    path = overlay_path(book.root, path)  # templates/X missing here: the default X
     if not path.is_file():
         return [ZineError(shown, line, "Z304", f"{what} '{target}' not found")]
     return []
-
-
-def fidelity_errors(root: Path) -> list[ZineError]:
-    """Return one error per word lost or added against the seed copy (none without a seed)."""
-    from zinepress.source import fidelity
-    if not (Path(root) / fidelity.SEED_PATH).is_file():
-        return []
-    report = fidelity.check_fidelity(Path(root))
-    errors = []
-    for code, side, findings in (("Z610", "missing", report.missing),
-                                 ("Z611", "extra", report.extra)):
-        for finding in findings:
-            contexts = finding.seed_contexts if side == "missing" else finding.source_contexts
-            where, _, context = (contexts[0] if contexts else "").partition(": ")
-            path, _, line = where.rpartition(":")
-            if path == "seed":
-                path = fidelity.SEED_PATH.as_posix()
-            what = ("is in the seed copy but missing from source/" if side == "missing"
-                    else "is in source/ but not in the seed copy")
-            errors.append(ZineError(path or None, int(line) if line.isdigit() else None, code,
-                                    f"word {finding.word!r} {what} (x{finding.count})",
-                                    hint=context or None))
-    errors += [ZineError(fidelity.METADATA_PATH.as_posix(), None, "Z612", problem)
-               for problem in report.problems]
-    return errors
-
-
-def run_check(root: Path, strict: bool = False) -> int:
-    """Run every source check without rendering; return the exit code.
-
-    Source errors and fidelity failures are fatal (:class:`ZineErrors`, exit 2); lint
-    findings are printed one line each to stderr and are fatal only when ``strict``.
-    """
-    import logging
-    import sys
-    import time
-
-    from zinepress.errors import ZineErrors
-    from zinepress.check.lint import lint_book
-    from zinepress.source.load import load_book
-    started = time.perf_counter()
-    book = load_book(root)
-    errors = check_book(book) or fidelity_errors(book.root)
-    if errors:
-        raise errors[0] if len(errors) == 1 else ZineErrors(errors)
-    findings = lint_book(book)
-    if findings and strict:
-        raise findings[0] if len(findings) == 1 else ZineErrors(findings)
-    for finding in findings:
-        print(finding, file=sys.stderr)
-    logging.getLogger("zinepress").info(
-        "check: %d chapters, metadata, order, footnotes, lacunae, resources ok; "
-        "%d lint findings%s (%.2f s)", len(book.chapters), len(findings),
-        " (not fatal; --strict makes them fatal)" if findings else "",
-        time.perf_counter() - started)
-    return 0

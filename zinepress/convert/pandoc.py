@@ -21,11 +21,14 @@ import copy
 import json
 import os
 import subprocess
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pypandoc
 
 from zinepress.errors import ZineError
+from zinepress.formats.urls import project_url
 from zinepress.source.load import Book
 
 READER = ("markdown-smart-raw_html-raw_tex-raw_attribute-tex_math_dollars"
@@ -54,7 +57,7 @@ def pandoc_version() -> str:
 
 
 def run_pandoc(text: str, to: str, fmt: str, extra: list[str] | None = None,
-               env: dict | None = None) -> str:
+               env: dict | None = None, cwd: str | None = None) -> str:
     """Run the bundled pandoc on ``text`` and return what it wrote to stdout.
 
     ``--data-dir`` points at an empty place so no user templates or filters from the
@@ -62,17 +65,34 @@ def run_pandoc(text: str, to: str, fmt: str, extra: list[str] | None = None,
     """
     args = [pandoc_path(), "--from", fmt, "--to", to, "--data-dir", os.devnull] + (extra or [])
     proc = subprocess.run(args, input=text.encode("utf-8"), capture_output=True,
-                          env={**os.environ, **(env or {})}, timeout=PANDOC_TIMEOUT_S)
+                          env={**os.environ, **(env or {})}, timeout=PANDOC_TIMEOUT_S,
+                          cwd=cwd)
     if proc.returncode != 0:
-        raise ZineError(None, None, "Z401", "pandoc failed: "
-                        + proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1])
+        said = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ZineError(None, None, "Z401", "pandoc failed: " + (
+            said[-1] if said else f"exit status {proc.returncode}, no message"))
     return proc.stdout.decode("utf-8")
 
 
 def read_ast(book: Book) -> list[list[dict]]:
-    """Return the pandoc blocks of each chapter, read from Markdown in one pandoc run."""
-    text = "\n\n".join(ch.text for ch in book.chapters)
-    doc = json.loads(run_pandoc(text, "json", READER, ["--sandbox"]))
+    """Return the pandoc blocks of each chapter, read from Markdown in one pandoc run.
+
+    ``--file-scope`` reads each chapter on its own: note labels (``[^1]`` in every
+    chapter), link references and identifiers belong to their file (pandoc prefixes
+    identifiers with the file name, so they stay unique across the book). The texts
+    pandoc reads are the ones loaded into the ``Book``, written to a private folder.
+    """
+    with tempfile.TemporaryDirectory(prefix="zinepress-read-") as tmp:
+        paths = []
+        for chapter in book.chapters:
+            name = Path(chapter.file).name
+            path = Path(tmp) / (name if name not in paths else f"{chapter.index}-{name}")
+            path.write_text(chapter.text, encoding="utf-8")
+            paths.append(path.name)
+        # Relative names: pandoc builds identifiers from them, and they must not
+        # depend on where the private folder is.
+        doc = json.loads(run_pandoc("", "json", READER, ["--sandbox", "--file-scope", *paths],
+                                    cwd=tmp))
     chapters: list[list[dict]] = []
     for block in doc["blocks"]:
         if block["t"] == "Header" and block["c"][0] == 1:
@@ -132,41 +152,124 @@ def raw_block(html: str) -> dict:
 
 
 def mark_attributions(blocks: list[dict]) -> list[dict]:
-    """Wrap the closing "– Author Year" paragraph of each block quote in ``.attribution``."""
+    """Wrap the closing "– Author Year" paragraph of each block quote in ``.attribution``.
+
+    The same holds for an epigraph (a ``::: {.epigraph}`` div).
+    """
     def visit(el):
-        if el["t"] != "BlockQuote" or not el["c"]:
+        if el["t"] == "BlockQuote":
+            body = el["c"]
+        elif el["t"] == "Div" and "epigraph" in el["c"][0][1]:
+            body = el["c"][1]
+        else:
             return el
-        last = el["c"][-1]
+        if not body:
+            return el
+        last = body[-1]
         first_inline = last["c"][0] if last["t"] == "Para" and last["c"] else None
         if first_inline and first_inline["t"] == "Str" and \
                 first_inline["c"].startswith(ATTRIBUTION_DASHES):
-            el = {"t": "BlockQuote",
-                  "c": el["c"][:-1] + [{"t": "Div", "c": [attr(classes=["attribution"]), [last]]}]}
+            body = body[:-1] + [{"t": "Div", "c": [attr(classes=["attribution"]), [last]]}]
+            el = {"t": "BlockQuote", "c": body} if el["t"] == "BlockQuote" else \
+                {"t": "Div", "c": [el["c"][0], body]}
         return el
 
     return walk(blocks, visit)
 
 
-def notes_for_print(blocks: list[dict], start: int) -> tuple[list[dict], int]:
-    """Replace each Note by ``span#noteref-N > span.footnote#note-N``; return next number."""
-    number = start
+NOTE_NUMBERING = ("book", "chapter")
 
-    def flatten(note_blocks):
-        inlines: list[dict] = []
-        for i, block in enumerate(note_blocks):
-            if i:
-                inlines.append({"t": "LineBreak"})
-            inlines += block["c"] if block["t"] in ("Para", "Plain") else [
-                {"t": "Str", "c": plain_text(block)}]
-        return inlines
+
+def note_labels(counts: list[int], numbering: str = "book") -> list[list[int]]:
+    """Return the number printed for each note, chapter by chapter, in call order.
+
+    ``book`` numbers the notes 1…N through the book; ``chapter`` starts again at 1
+    in every chapter. Either way the notes' ids stay book-wide (``note-1``…``note-N``),
+    so no two links collide.
+
+    >>> note_labels([2, 0, 3])
+    [[1, 2], [], [3, 4, 5]]
+    >>> note_labels([2, 0, 3], "chapter")
+    [[1, 2], [], [1, 2, 3]]
+    """
+    if numbering not in NOTE_NUMBERING:
+        raise ValueError(f"numbering must be one of {NOTE_NUMBERING}, got {numbering!r}")
+    labels, first = [], 1
+    for count in counts:
+        labels.append(list(range(first, first + count)))
+        first = first + count if numbering == "book" else 1
+    return labels
+
+
+def count_notes(blocks: list[dict]) -> int:
+    """Return how many notes (pandoc ``Note`` elements) the blocks hold."""
+    found = []
+    walk_in_order(blocks, lambda el: found.append(1) if el["t"] == "Note" else None)
+    return len(found)
+
+
+def book_note_labels(book: Book, chapters: list[list[dict]]) -> list[list[int]]:
+    """Return the printed note numbers of every chapter, as the metadata asks."""
+    numbering = (book.meta.get("footnotes") or {}).get("numbering", "book")
+    return note_labels([count_notes(blocks) for blocks in chapters], numbering)
+
+
+def block_span(classes: list[str], inlines: list[dict]) -> dict:
+    return {"t": "Span", "c": [attr(classes=classes), inlines]}
+
+
+def note_inlines(blocks: list[dict], depth: int = 0) -> list[dict]:
+    """Return a note's blocks as inlines, for a footnote that floats from inside a line.
+
+    A floated footnote is a ``<span>``, so it cannot hold paragraphs or lists; each
+    block after the first becomes a span the stylesheet sets ``display: block``
+    (``.note-p``, ``.note-li``, ``.note-quote``, ``.note-lines``, ``.note-pre``), so
+    a list keeps its items apart and a verse its lines.
+    """
+    inlines: list[dict] = []
+    for i, block in enumerate(blocks):
+        kind, content = block["t"], block.get("c")
+        if kind in ("Para", "Plain"):
+            inlines += content if i == 0 else [block_span(["note-p"], content)]
+        elif kind in ("BulletList", "OrderedList"):
+            start, items = (content[0][0], content[1]) if kind == "OrderedList" else (1, content)
+            for n, item in enumerate(items, start=start):
+                marker = f"{n}." if kind == "OrderedList" else "–"
+                inlines.append(block_span(["note-li", f"note-depth-{depth + 1}"], [
+                    {"t": "Str", "c": marker}, {"t": "Space"},
+                    *note_inlines(item, depth + 1)]))
+        elif kind == "BlockQuote":
+            inlines.append(block_span(["note-quote"], note_inlines(content, depth)))
+        elif kind == "LineBlock":  # one block span per line: a <br> would add a blank line
+            inlines.append(block_span(["note-lines"], [
+                block_span(["note-line"], line) for line in content]))
+        elif kind == "CodeBlock":
+            inlines.append(block_span(["note-pre"], [{"t": "Code", "c": [attr(), content[1]]}]))
+        elif kind == "Div":
+            inlines += note_inlines(content[1], depth)
+        else:  # headings, tables, definition lists: their words, on a line of their own
+            inlines.append(block_span(["note-p"], [{"t": "Str", "c": plain_text(block)}]))
+    return inlines
+
+
+def notes_for_print(blocks: list[dict], start: int,
+                    labels: list[int] | None = None) -> tuple[list[dict], int]:
+    """Replace each Note by ``span#noteref-N > span.footnote#note-N``; return next number.
+
+    ``N`` counts from ``start`` through the book; the printed number (``data-n``) is
+    the next of ``labels`` when given (see :func:`note_labels`), else ``N``.
+    """
+    number = start
+    printed = iter(labels) if labels is not None else None
 
     def visit(el):
         nonlocal number
         if el["t"] != "Note":
             return el
         n, number = number, number + 1
-        note = {"t": "Span", "c": [attr(f"note-{n}", ["footnote"], [("data-n", str(n))]),
-                                   flatten(el["c"])]}
+        label = next(printed) if printed is not None else n
+        note = {"t": "Span", "c": [attr(f"note-{n}", ["footnote"], [("data-n", str(label))]),
+                                   note_inlines(el["c"])]}
         # The outer span stays at the call (an anchor tests can find); the inner floats.
         return {"t": "Span", "c": [attr(f"noteref-{n}", ["noteref"]), [note]]}
 
@@ -174,9 +277,15 @@ def notes_for_print(blocks: list[dict], start: int) -> tuple[list[dict], int]:
     return walk(blocks, visit), number
 
 
-def notes_for_epub(blocks: list[dict], start: int) -> tuple[list[dict], int]:
-    """Replace each Note by a noteref link and append the notes as asides."""
+def notes_for_epub(blocks: list[dict], start: int,
+                   labels: list[int] | None = None) -> tuple[list[dict], int]:
+    """Replace each Note by a noteref link and append the notes as asides.
+
+    Ids count from ``start`` through the book; the shown number is the next of
+    ``labels`` when given (see :func:`note_labels`), else the id's number.
+    """
     number = start
+    printed = iter(labels) if labels is not None else None
     asides: list[dict] = []
 
     def visit(el):
@@ -184,10 +293,11 @@ def notes_for_epub(blocks: list[dict], start: int) -> tuple[list[dict], int]:
         if el["t"] != "Note":
             return el
         n, number = number, number + 1
+        label = next(printed) if printed is not None else n
         body = copy.deepcopy(el["c"])
         backlink = {"t": "Link", "c": [attr(classes=["note-number"],
                                              pairs=[("role", "doc-backlink")]),
-                                        [{"t": "Str", "c": f"{n}."}], [f"#noteref-{n}", ""]]}
+                                        [{"t": "Str", "c": f"{label}."}], [f"#noteref-{n}", ""]]}
         if body and body[0]["t"] in ("Para", "Plain"):
             body[0] = {"t": body[0]["t"], "c": [backlink, {"t": "Space"}] + body[0]["c"]}
         else:
@@ -198,7 +308,7 @@ def notes_for_epub(blocks: list[dict], start: int) -> tuple[list[dict], int]:
         return {"t": "Link", "c": [
             attr(f"noteref-{n}", ["noteref"], [("epub:type", "noteref"),
                                                ("role", "doc-noteref")]),
-            [{"t": "Superscript", "c": [{"t": "Str", "c": str(n)}]}],
+            [{"t": "Superscript", "c": [{"t": "Str", "c": str(label)}]}],
             [f"#note-{n}", ""]]}
 
     blocks = walk(blocks, visit)
@@ -209,17 +319,19 @@ def notes_for_epub(blocks: list[dict], start: int) -> tuple[list[dict], int]:
 
 
 def images_from_source(blocks: list[dict], source_dir) -> list[dict]:
-    """Point image paths (written relative to ``source/``) at their files, as file URLs.
+    """Point image paths (written relative to ``source/``) at their files, as project URLs.
 
     The print HTML resolves relative URLs against ``templates/`` (fonts, CSS); images
-    live beside the chapters. ``check`` has already refused URLs and paths leaving the
+    live beside the chapters. A project URL is the same in every folder, so the PDF is
+    too (:mod:`zinepress.formats.urls`). ``check`` has already refused URLs and paths leaving the
     project, and WeasyPrint's fetcher refuses them again.
     """
     def visit(el):
         if el["t"] != "Image":
             return el
         attrs, alt, (target, title) = el["c"]
-        return {"t": "Image", "c": [attrs, alt, [(source_dir / target).resolve().as_uri(), title]]}
+        url = project_url(source_dir.parent, source_dir / target)
+        return {"t": "Image", "c": [attrs, alt, [url, title]]}
 
     return walk(blocks, visit)
 
@@ -233,9 +345,10 @@ def print_chapters(book: Book, chapters: list[list[dict]],
     blocks: list[dict] = []
     number = 1
     source_dir = book.root / "source"
+    labels = book_note_labels(book, chapters)
     for i, chapter_blocks in enumerate(chapters):
         shaped, number = notes_for_print(
-            images_from_source(mark_attributions(chapter_blocks), source_dir), number)
+            images_from_source(mark_attributions(chapter_blocks), source_dir), number, labels[i])
         if i:
             blocks.append(raw_block(SPLIT))
         blocks += shaped

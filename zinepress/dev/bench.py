@@ -46,15 +46,11 @@ def floor_seconds(root: Path) -> float:
     """Return the median time of one WeasyPrint render+write of the build's A5 HTML."""
     import weasyprint
 
+    from zinepress.build.builder import Build
+    from zinepress.build.recipes import PAGES, print_html
     from zinepress.formats import pdf
-    from zinepress.build.builder import Renderer
-    from zinepress.convert.pandoc import print_chapters
-    from zinepress.render.templates import render_colophon, render_template
-    renderer = Renderer(root)
-    html = render_template(root, "book.html.j2", {
-        **renderer.context(), "chapters": print_chapters(renderer.book, renderer.ast),
-        "colophon": render_colophon(renderer.book, renderer.tools, "print"),
-        "page": {"name": "a5", "size": pdf.PAGE_SIZES["a5"]}, "extra_css": []})
+    build = Build(root)
+    html = print_html(build.book, build.prepared("pdf"), PAGES["a5"])
     pdf.quiet_weasyprint()
     base = str(root / "templates") + "/"
     return statistics.median(
@@ -114,9 +110,9 @@ def subsetter() -> str:
 def page_count(root: Path) -> int:
     import pikepdf
 
-    from zinepress.build.builder import TARGETS
+    from zinepress.build.recipes import RECIPES
     from zinepress.source.load import load_book
-    with pikepdf.open(TARGETS["pdf"].path(load_book(root))) as reading:
+    with pikepdf.open(RECIPES["pdf"].path(load_book(root))) as reading:
         return len(reading.pages)
 
 

@@ -17,29 +17,55 @@ from zinepress.convert import pandoc as convert
 from zinepress.render.templates import (TYPESET_FIELDS, labels, typeset_value,
                                         typography_rules)
 from zinepress.source.load import Book
+from zinepress.source.metadata import people
 
 EPUB_TYPES = {"preface": "preface", "references": "bibliography"}
 
 
+# Who did what, as EPUB 3 writes it: dc:creator or dc:contributor with a MARC relator.
+PEOPLE_ROLES = (("author", "creator", "aut"), ("translator", "contributor", "trl"),
+                ("editor", "contributor", "edt"))
+
+
 def meta_value(value):
-    """Return a pandoc MetaValue for a str, list or number."""
+    """Return a pandoc MetaValue for a str, list, mapping or number."""
     if isinstance(value, list):
         return {"t": "MetaList", "c": [meta_value(v) for v in value]}
+    if isinstance(value, dict):
+        return {"t": "MetaMap", "c": {k: meta_value(v) for k, v in value.items()}}
     return {"t": "MetaString", "c": str(value)}
+
+
+def people_meta(book: Book) -> dict[str, list[dict]]:
+    """Return pandoc's ``creator``/``contributor`` lists: name, MARC role and file-as.
+
+    >>> from types import SimpleNamespace as NS
+    >>> people_meta(NS(meta={"author": ["A B", "C"], "translator": "T"}))["contributor"]
+    [{'text': 'T', 'role': 'trl', 'file-as': 'T'}]
+    """
+    found: dict[str, list[dict]] = {"creator": [], "contributor": []}
+    for field, element, role in PEOPLE_ROLES:
+        for person in people(book.meta.get(field)) or []:
+            found[element].append({"text": person["name"], "role": role,
+                                   "file-as": person["file-as"]})
+    return {key: value for key, value in found.items() if value}
 
 
 def epub_meta(book: Book) -> dict:
     """Return the pandoc metadata block for the EPUB writer (reader-visible text typeset)."""
+    from zinepress.render.templates import license_words, words
     rules = typography_rules(book)
     meta = {**book.meta, **{name: typeset_value(book.meta.get(name), rules)
-                            for name in TYPESET_FIELDS}}
+                            for name in TYPESET_FIELDS if name in book.meta}}
+    table = words(book)
     fields = {
         "title": meta["title"],
-        "author": [meta["author"]],
+        **people_meta(book),
         "lang": meta["lang"],
         "date": str(meta["date"]),
-        "rights": meta["rights"],
+        "rights": meta.get("rights") or license_words(book, table)["statement"],
         "identifier": meta["identifier"],
+        "toc-title": (table.get("labels") or {}).get("contents", "Contents"),
     }
     if meta.get("subtitle"):
         fields["subtitle"] = meta["subtitle"]
@@ -56,8 +82,10 @@ def epub_blocks(book: Book, chapters: list[list[dict]], colophon_html: str) -> l
     """Return the whole book's blocks shaped for EPUB, colophon last."""
     blocks: list[dict] = []
     number = 1
-    for chapter, chapter_blocks in zip(book.chapters, chapters):
-        shaped, number = convert.notes_for_epub(convert.mark_attributions(chapter_blocks), number)
+    note_labels = convert.book_note_labels(book, chapters)
+    for chapter, chapter_blocks, chapter_labels in zip(book.chapters, chapters, note_labels):
+        shaped, number = convert.notes_for_epub(convert.mark_attributions(chapter_blocks), number,
+                                                chapter_labels)
         header = shaped[0]
         level, (ident, classes, pairs), inlines = header["c"]
         classes = classes + [chapter.role]

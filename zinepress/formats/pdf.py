@@ -3,27 +3,36 @@
 WeasyPrint gets a URL fetcher that serves only ``file:`` URLs inside the project
 folder and refuses everything else (http, https, ftp, files elsewhere), so a build
 never reaches the network and never reads outside the project.
+
+It also gets a font configuration that sees no installed font (:func:`project_fonts`):
+only the ``@font-face`` files of the project's stylesheets exist for the layout, so a
+font some machine happens to have can neither change a line break nor fill in a
+missing glyph. Fonts are always subset by fontTools (a pinned Python package), never by
+the system's optional HarfBuzz subsetter, whose presence and version would change the
+bytes from one machine to the next.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import os
 import re
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import weasyprint
+import weasyprint.pdf.fonts
 from weasyprint.formatting_structure.boxes import FootnoteAreaBox, InlineBox, LineBox, TextBox
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from zinepress.errors import ZineError
 from zinepress.formats import linebreaks
-
-PAGE_SIZES = {
-    "a5": "148mm 210mm",
-    "half-letter": "5.5in 8.5in",
-}
+from zinepress.formats.urls import project_url, real_path
+from zinepress.render.layers import is_default_template, overlay_path
 
 
 class RefusedResource(FatalURLFetchingError):
@@ -31,9 +40,15 @@ class RefusedResource(FatalURLFetchingError):
 
 
 class ProjectFetcher(URLFetcher):
-    """Serve ``file:`` URLs under ``root`` only; refuse every other URL.
+    """Serve ``file:`` URLs under ``root`` (and zinepress's default templates) only.
 
-    ``source`` names the file shown in the error (the template that asked).
+    A URL under the project's ``templates/`` with no file there is served from the
+    default template of the same name, so a project overrides templates file by file.
+    Every other URL is refused.
+
+    Project files are asked for by their fixed URLs (:mod:`zinepress.formats.urls`),
+    so no path of this machine reaches the PDF. ``source`` names the file shown in the
+    error (the template that asked).
     """
 
     def __init__(self, root: Path, source: str):
@@ -45,14 +60,57 @@ class ProjectFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         parsed = urlparse(url)
         if parsed.scheme == "file":
-            path = Path(unquote(parsed.path)).resolve()
-            if path.is_relative_to(self.root) and path.is_file():
-                return super().fetch(url, headers)
-            reason = "outside the project" if not path.is_relative_to(self.root) else "missing"
+            path = real_path(self.root, url) or Path(unquote(parsed.path))
+            path = overlay_path(self.root, path.resolve())
+            inside = path.is_relative_to(self.root) or is_default_template(path)
+            if inside and path.is_file():
+                return super().fetch(path.as_uri(), headers)
+            reason = "outside the project" if not inside else "missing"
         else:
             reason = "not a project file"
         self.refused.append(url)
         raise RefusedResource(f"{url} is {reason}")
+
+
+# A fontconfig configuration with no font directory: installed fonts stay invisible.
+PROJECT_ONLY_FONTCONFIG = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig></fontconfig>
+"""
+
+
+def project_fonts() -> FontConfiguration:
+    """Return a WeasyPrint font configuration that knows no installed font.
+
+    fontconfig reads ``FONTCONFIG_FILE`` when a configuration is loaded, so the variable
+    is set only while WeasyPrint loads one, then restored. Fonts then come only from
+    ``@font-face`` rules, which WeasyPrint adds to this configuration.
+    """
+    saved = os.environ.get("FONTCONFIG_FILE")
+    with tempfile.TemporaryDirectory(prefix="zinepress-fonts-") as folder:
+        config = Path(folder) / "fonts.conf"
+        config.write_text(PROJECT_ONLY_FONTCONFIG, encoding="utf-8")
+        os.environ["FONTCONFIG_FILE"] = str(config)
+        try:
+            return FontConfiguration()
+        finally:
+            if saved is None:
+                del os.environ["FONTCONFIG_FILE"]
+            else:
+                os.environ["FONTCONFIG_FILE"] = saved
+
+
+def subset_with_fonttools() -> None:
+    """Make WeasyPrint subset fonts with fontTools even where libharfbuzz-subset is installed.
+
+    WeasyPrint uses the HarfBuzz subsetter when the system has it: same glyphs, other
+    bytes, and those bytes change with the library's version. fontTools comes pinned
+    from PyPI, and on the TrueType faces we ship it is as fast (1.6 s for the essay).
+    """
+    weasyprint.pdf.fonts.harfbuzz_subset = None
+
+
+subset_with_fonttools()
 
 
 def quiet_weasyprint() -> None:
@@ -60,18 +118,63 @@ def quiet_weasyprint() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
+@contextlib.contextmanager
+def source_date_epoch(epoch: int | None):
+    """Set ``SOURCE_DATE_EPOCH`` while the PDF is written, then put it back.
+
+    fontTools stamps the subset fonts it embeds with this time; reading it from the
+    environment is its only interface.
+    """
+    if epoch is None:
+        yield
+        return
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def font_faces(root: Path, paths: list[Path]) -> str:
+    """Return ``@font-face`` rules offering each font file under its own family name."""
+    from zinepress.formats.fonts import read_face
+    rules = []
+    for path in paths:
+        face = read_face(path)
+        family = face.family.replace("\\", "").replace('"', "")
+        rules.append(f'@font-face {{ font-family: "{family}"; font-style: {face.style}; '
+                     f'font-weight: {face.weight}; src: url("{project_url(root, path)}"); }}')
+    return "\n".join(rules)
+
+
+def base_url(root: Path, base_dir: Path) -> str:
+    """Return the URL relative links resolve against: a project URL when it can be one."""
+    base_dir = Path(base_dir).resolve()
+    if base_dir.is_relative_to(Path(root).resolve()):
+        return project_url(root, base_dir).rstrip("/") + "/"
+    return base_dir.as_uri() + "/"
+
+
 def render_pdf(html: str, root: Path, base_dir: Path, source: str,
+               epoch: int | None = None, fonts: list[Path] = (),
                hyphenation: dict | None = None) -> bytes:
     """Return the PDF bytes of ``html``; relative URLs resolve against ``base_dir``.
+
+    ``fonts`` are font files (inside ``root``) offered to the layout besides those of
+    the stylesheets: a character the other fonts lack is drawn with one of them.
 
     The book is laid out, looked at, and laid out again (at most :data:`MAX_LAYOUTS`
     times) until nothing is left to fix:
 
-    - lines: the first layout measures every word; :func:`break_lines` chooses each
+    - lines: the first layout measures every word; :class:`LineBreaking` chooses each
       justified paragraph's breaks as a whole (:mod:`zinepress.formats.linebreaks`);
       the next layout is checked against the plan, and a word divided over a page turn
-      is set whole in a plan with the same number of lines;
-      ``hyphenation`` holds the language's rules (its language table's ``hyphenation``);
+      is set whole in a plan with the same number of lines. ``hyphenation`` holds the
+      language's rules (its language table's ``hyphenation``);
     - footnotes: each must sit on the page of its call. WeasyPrint sometimes pushes a
       note to the next page to satisfy ``widows``/``orphans`` of the block at the page
       foot (Kozea/WeasyPrint#2502); that block gets ``widows: 1; orphans: 1``.
@@ -81,11 +184,17 @@ def render_pdf(html: str, root: Path, base_dir: Path, source: str,
     index = linebreaks.index_html(number_blocks(linebreaks.open_breaks(html)))
     lines = LineBreaking(index, linebreaks.Hyphenation.from_table(hyphenation))
     relaxed: set[str] = set()
+    font_config = project_fonts()
+    faces = font_faces(root, list(fonts))
     try:
         for layout in range(MAX_LAYOUTS):
-            document = weasyprint.HTML(
-                string=linebreaks.apply_edits(index, lines.edits), base_url=str(base_dir) + "/",
-                url_fetcher=fetcher).render(stylesheets=[weasyprint.CSS(string=relaxed_css(relaxed))])
+            css = faces + relaxed_css(relaxed)
+            document = weasyprint.HTML(string=linebreaks.apply_edits(index, lines.edits),
+                                       base_url=base_url(root, base_dir),
+                                       url_fetcher=fetcher).render(
+                stylesheets=[weasyprint.CSS(string=css, url_fetcher=fetcher,
+                                            font_config=font_config)] if css else None,
+                font_config=font_config)
             if layout + 1 == MAX_LAYOUTS:
                 break
             culprits = {last_block(document.pages[page]) for page in notes_off_their_page(document)}
@@ -93,7 +202,8 @@ def render_pdf(html: str, root: Path, base_dir: Path, source: str,
             relaxed |= new_culprits
             if not lines.fix(document) and not new_culprits:
                 break
-        return document.write_pdf(pdf_identifier=True)
+        with source_date_epoch(epoch):
+            return document.write_pdf(pdf_identifier=True)
     except FatalURLFetchingError:
         raise ZineError(source, None, "Z305",
                         f"refused to load {fetcher.refused[-1] if fetcher.refused else 'a resource'}"

@@ -4,8 +4,8 @@ The picture of sheet 1 and of the fold is computed here from the same plan that
 :mod:`zinepress.impose.booklet` imposes, so the instructions cannot disagree with the
 zine.  Python computes geometry and facts; every word and style is in
 ``templates/printing.html.j2``, ``templates/printing.svg.j2`` and
-``templates/printing.css``.  Only local files are used (fonts from
-``templates/fonts/`` when present, else the generic serif).
+``templates/printing.css``.  Only local files are used: the bundled faces of
+``templates/fonts/fonts.css``, through :mod:`zinepress.formats.pdf`.
 
 ``python -m zinepress.impose.printing --svg docs/sheet-diagram.svg --pages 44`` writes the
 picture alone, for the README.
@@ -14,7 +14,6 @@ picture alone, for the README.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from markupsafe import Markup
 from zinepress.impose.saddle import DUPLEX_MODES, Plan, print_sequence, saddle_plan
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
 PAPERS = ("a4", "letter")
 
 # Diagram geometry, in SVG user units.
@@ -65,7 +63,7 @@ def render_printing_instructions(
     ``signature_sheets`` must agree with the plan; it is accepted so callers can pass
     the options they imposed with.
     """
-    import weasyprint  # imported late: the SVG needs no WeasyPrint
+    from zinepress.formats.pdf import render_pdf  # imported late: the SVG needs no WeasyPrint
 
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {PAPERS}, got {paper!r}")
@@ -78,9 +76,8 @@ def render_printing_instructions(
     env = _environment(templates)
     context = _instructions_context(plan, title=title, paper=paper, duplex=duplex)
     context["diagram"] = Markup(env.get_template("printing.svg.j2").render(**_diagram_context(plan, 0)))
-    context["fonts"] = _fonts(templates / "fonts")
     html = env.get_template("printing.html.j2").render(**context)
-    return weasyprint.HTML(string=html, base_url=str(templates)).write_pdf()
+    return render_pdf(html, templates, templates, "templates/printing.html.j2")
 
 
 def _environment(templates: Path = TEMPLATES) -> jinja2.Environment:
@@ -91,25 +88,6 @@ def _environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-def _fonts(folder: Path) -> list[dict[str, str]]:
-    """Return @font-face entries (url relative to templates/, style, weight) for local fonts."""
-    if not folder.is_dir():
-        return []
-    fonts = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in FONT_SUFFIXES:
-            continue
-        name = path.stem.lower()
-        fonts.append(
-            {
-                "url": f"fonts/{path.name}",
-                "style": "italic" if re.search(r"italic|oblique", name) else "normal",
-                "weight": "700" if "bold" in name else "400",
-            }
-        )
-    return fonts
 
 
 def _instructions_context(plan: Plan, *, title: str, paper: str, duplex: str) -> dict:

@@ -1,14 +1,20 @@
-"""Language tables: a BCP 47 tag in, the words the templates print in that language out.
+"""Language tables: a BCP 47 tag in, the words and dates the templates print in that language out.
 
 Every word a reader sees comes from a template or from ``templates/lang/<tag>.yaml``.
 A tag with a region (``en-GB``) reads its language's table (``en``) first and lays the
 region's file over it; English is the base under every language, so a key a
-translation lacks still prints, in English. A language with no table at all falls
-back to English with one warning.
+translation lacks still prints, in English (a test keeps every shipped table
+complete). A language with no table at all falls back to English with one warning.
+A project's own ``templates/lang/<tag>.yaml`` is laid over the default one, key by key.
+
+Dates and lists of names are written the way the language writes them, by Babel
+(the Unicode CLDR data): ``1881-06`` is "June 1881" in ``en``, "juin 1881" in ``fr``;
+three authors are "A, B, and C" in ``en-US`` and "A, B et C" in ``fr``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from pathlib import Path
@@ -50,16 +56,71 @@ def merge(base: dict, over: dict) -> dict:
 
 
 @functools.lru_cache(maxsize=32)
-def language_table(templates_dir: Path, tag: str) -> dict:
-    """Return the merged language table for ``tag`` from ``templates_dir/lang/``."""
+def language_table(folders: tuple[Path, ...], tag: str) -> dict:
+    """Return the merged language table for ``tag``.
+
+    ``folders`` are template folders, most specific first (the project's own, then
+    the defaults, as :func:`zinepress.render.layers.template_dirs` gives them).
+    """
     table: dict = {}
-    found = []
+    found = set()
     for name in candidates(tag):
-        path = Path(templates_dir) / LANG_DIR / f"{name}.yaml"
-        if path.is_file():
-            table = merge(table, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-            found.append(name)
-    if tag.split("-")[0].lower() != BASE and len(found) < 2:
+        for folder in reversed(folders):
+            path = Path(folder) / LANG_DIR / f"{name}.yaml"
+            if path.is_file():
+                table = merge(table, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+                found.add(name)
+    primary = tag.split("-")[0].lower()
+    if primary != BASE and primary not in {n.lower() for n in found}:
         log.warning("templates/%s/: no table for language '%s'; printing English words",
                     LANG_DIR, tag)
     return table
+
+
+@functools.lru_cache(maxsize=32)
+def babel_locale(tag: str):
+    """Return the Babel locale for a BCP 47 tag, or English when Babel has none.
+
+    >>> str(babel_locale("pt-BR")), str(babel_locale("en-GB")), str(babel_locale("zz"))
+    ('pt_BR', 'en_GB', 'en')
+    """
+    from babel import Locale, UnknownLocaleError
+    try:
+        return Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        try:
+            return Locale.parse(tag.split("-")[0])
+        except (UnknownLocaleError, ValueError):
+            return Locale.parse(BASE)
+
+
+def format_date(value, tag: str) -> str:
+    """Return a date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or a date) as ``tag`` writes it.
+
+    >>> format_date("1881-06", "fr"), format_date("2019", "de")
+    ('juin 1881', '2019')
+    >>> format_date(dt.date(2026, 11, 25), "en-GB"), format_date("2026-11-25", "en-US")
+    ('25 November 2026', 'November 25, 2026')
+    """
+    from babel import dates
+    locale = babel_locale(tag)
+    if isinstance(value, dt.date):
+        return dates.format_date(value, "long", locale=locale)
+    text = str(value)
+    parts = text.split("-")
+    if len(parts) == 3:
+        return dates.format_date(dt.date.fromisoformat(text), "long", locale=locale)
+    if len(parts) == 2:
+        return dates.format_skeleton("yMMMM", dt.date(int(parts[0]), int(parts[1]), 1),
+                                     locale=locale)
+    return text
+
+
+def format_names(names: list[str], tag: str) -> str:
+    """Return names joined as ``tag`` writes a list ("A, B et C").
+
+    >>> format_names(["Ana Lima", "Jo Park"], "es"), format_names(["Ana Lima"], "fr")
+    ('Ana Lima y Jo Park', 'Ana Lima')
+    """
+    from babel.lists import format_list
+    return format_list(list(names), locale=babel_locale(tag)) if names else ""

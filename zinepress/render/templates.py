@@ -17,11 +17,10 @@ from markupsafe import Markup, escape
 from zinepress import __version__
 from zinepress.errors import ZineError
 from zinepress.convert.typography import Rules, typeset_string
-from zinepress.render.language import language_table
-from zinepress.source.metadata import FIELDS
+from zinepress.render.language import format_date, format_names, language_table
+from zinepress.render.layers import TEMPLATES_DIR, template_dirs
+from zinepress.source.metadata import FIELDS, people
 from zinepress.source.load import Book
-
-TEMPLATES_DIR = "templates"
 _AUTOLINK = re.compile(r"&lt;((?:https?|mailto):[^\s&]+)&gt;")
 
 
@@ -36,13 +35,38 @@ def autolink(text: str) -> Markup:
 
 
 def environment(root: Path) -> jinja2.Environment:
-    """Return the Jinja2 environment for the project's ``templates/`` folder."""
+    """Return the Jinja2 environment: the project's ``templates/`` first, then the defaults.
+
+    A project's folder holds only the templates it changes (:mod:`zinepress.render.layers`).
+    """
+    loaders = [jinja2.FileSystemLoader(str(folder)) for folder in template_dirs(root)]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(root) / TEMPLATES_DIR)),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["autolink"] = autolink
     return env
+
+
+def syntax_error(exc: jinja2.TemplateSyntaxError, name: str) -> ZineError:
+    """Return the one-line error for a template that does not compile."""
+    return ZineError(f"{TEMPLATES_DIR}/{exc.name or name}", exc.lineno, "Z402",
+                     f"template syntax error: {exc.message}")
+
+
+def compile_errors(root: Path) -> list[ZineError]:
+    """Return an error for every template of ``templates/`` that does not compile."""
+    env = environment(root)
+    errors = []
+    for path in sorted((Path(root) / TEMPLATES_DIR).glob("*.j2")):
+        try:
+            env.parse(path.read_text(encoding="utf-8"), path.name)
+        except jinja2.TemplateSyntaxError as exc:
+            errors.append(syntax_error(exc, path.name))
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(ZineError(f"{TEMPLATES_DIR}/{path.name}", None, "Z101",
+                                    f"cannot read file: {exc}"))
+    return errors
 
 
 def render_template(root: Path, name: str, context: dict) -> str:
@@ -50,8 +74,7 @@ def render_template(root: Path, name: str, context: dict) -> str:
     try:
         return environment(root).get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
-        raise ZineError(f"{TEMPLATES_DIR}/{exc.name or name}", exc.lineno, "Z402",
-                        f"template syntax error: {exc.message}") from None
+        raise syntax_error(exc, name) from None
     except jinja2.TemplateNotFound as exc:
         raise ZineError(f"{TEMPLATES_DIR}/{exc.name}", None, "Z403", "template not found") from None
     except jinja2.UndefinedError as exc:
@@ -69,18 +92,69 @@ def _template_line(exc: Exception) -> int | None:
     return line
 
 
+def words(book: Book) -> dict:
+    """Return the book's language table: labels, licence wording, invitations to copy."""
+    return language_table(tuple(template_dirs(book.root)), book.meta["lang"])
+
+
 def labels(book: Book) -> dict[str, str]:
     """Return the words the templates print, in the book's language."""
-    table = language_table(Path(book.root) / TEMPLATES_DIR, book.meta["lang"])
-    return dict(table.get("labels") or {})
+    return dict(words(book).get("labels") or {})
+
+
+RUNNING_TITLE_CHARS = 60
+
+
+def running_title(title: str, short: str | None = None) -> str:
+    """Return the title for running heads: ``short-title`` if given, else a short title.
+
+    A long title is cut before its first colon, else at a word boundary with an ellipsis.
+
+    >>> running_title("Create Two, Three, Many Parties of Autonomy!")
+    'Create Two, Three, Many Parties of Autonomy!'
+    >>> running_title("Anarchy: A Very Long Explanation of Everything Said in Many Words "
+    ...               "And Then Some More")
+    'Anarchy'
+    >>> running_title("word " * 20)
+    'word word word word word word word word word word word word…'
+    >>> running_title("Long " * 30, short="Short")
+    'Short'
+    """
+    if short:
+        return short
+    title = " ".join(title.split())
+    if len(title) <= RUNNING_TITLE_CHARS:
+        return title
+    head = title.split(":", 1)[0].strip()
+    if len(head) <= RUNNING_TITLE_CHARS and len(head) < len(title):
+        return head
+    cut = title[:RUNNING_TITLE_CHARS + 1].rsplit(" ", 1)[0].rstrip(" ,;:.–—-")
+    return cut + "…"
+
+
+def license_words(book: Book, table: dict) -> dict:
+    """Return the licence's facts and words in the book's language (empty without one)."""
+    from zinepress.source.licenses import BY_ID
+    lic = BY_ID.get(book.meta.get("license") or "")
+    if lic is None:
+        return {"id": None, "url": None, "cover": "", "statement": "", "pass_it_on": ""}
+    entry = (table.get("licenses") or {}).get(lic.id) or {}
+    statement = entry.get("statement") or (table.get("license-statement") or "").format(
+        name=entry.get("name", lic.id), code=entry.get("cover", lic.id))
+    return {"id": lic.id, "url": lic.url, "cover": entry.get("cover", ""),
+            "statement": statement,
+            "pass_it_on": (table.get("pass-it-on") or {}).get(lic.copies, "")}
+
+
+def people_names(value) -> list[str]:
+    return [person["name"] for person in people(value) or []] if value else []
 
 
 def typography_rules(book: Book) -> Rules | None:
     """Return the book's typography rules, or None when metadata says ``typography: false``."""
     if book.meta.get("typography") is False:
         return None
-    table = language_table(Path(book.root) / TEMPLATES_DIR, book.meta["lang"])
-    return Rules.from_table(table.get("typography"))
+    return Rules.from_table(words(book).get("typography"))
 
 
 def typeset_value(value, rules: Rules | None):
@@ -97,8 +171,8 @@ def typeset_value(value, rules: Rules | None):
 
 
 # Shown to readers; identifiers, file names, CSS paths and from/to pairs are not.
-TYPESET_FIELDS = ("title", "subtitle", "author", "published-as", "source", "notes", "rights",
-                  "description", "subject")
+TYPESET_FIELDS = ("title", "subtitle", "short-title", "author", "translator", "editor",
+                  "published-as", "source", "notes", "rights", "description", "subject")
 
 
 def book_context(book: Book, tools: dict[str, str]) -> dict:
@@ -110,20 +184,30 @@ def book_context(book: Book, tools: dict[str, str]) -> dict:
     meta["corrections"] = [{**c, "change": typeset_value(c.get("change"), rules),
                             "reason": typeset_value(c.get("reason"), rules)}
                            for c in meta.get("corrections") or []]
+    lang = meta["lang"]
+    table = words(book)
     edition = meta["edition"]
+    license = license_words(book, table)
+    authors = people_names(meta["author"])
     return {
         "meta": meta,
         "title": meta["title"],
-        "author": meta["author"],
-        "lang": meta["lang"],
+        "short_title": running_title(meta["title"], meta.get("short-title")),
+        "authors": authors,
+        "author": format_names(authors, lang),
+        "translator": format_names(people_names(meta.get("translator")), lang),
+        "editor": format_names(people_names(meta.get("editor")), lang),
+        "lang": lang,
+        "date_text": format_date(meta["date"], lang),
         "edition": edition,
-        "edition_date": edition["date"].isoformat() if isinstance(edition["date"], dt.date)
-        else str(edition["date"]),
+        "edition_date": format_date(edition["date"], lang),
+        "license": license,
+        "rights": meta.get("rights") or license["statement"],
         "corrections": meta.get("corrections") or [],
         "chapter_titles": {ch.file: typeset_value(ch.title, rules) for ch in book.chapters},
         "typography": rules is not None,
         "tools": {"zinepress": __version__, **tools},
-        "t": labels(book),
+        "t": dict(table.get("labels") or {}),
     }
 
 

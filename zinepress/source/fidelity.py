@@ -55,9 +55,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from zinepress.errors import ZineError
+from zinepress.source.load import read_text
+from zinepress.source.metadata import parse_yaml
 
 SEED_PATH = Path("source/original/the-anarchist-library-create-two-three-many-parties-of-autonomy.txt")
 METADATA_PATH = Path("source/metadata.yaml")
@@ -201,13 +201,11 @@ def check_fidelity(root: Path) -> FidelityReport:
 
 
 def _read_metadata(root: Path) -> dict[str, Any]:
-    path = root / METADATA_PATH
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ZineError(METADATA_PATH, None, "Z602", f"cannot read metadata: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise ZineError(METADATA_PATH, None, "Z602", f"metadata does not parse: {exc}") from None
+        data, _ = parse_yaml(read_text(root / METADATA_PATH, str(METADATA_PATH)), METADATA_PATH)
+    except ZineError as exc:
+        raise ZineError(METADATA_PATH, exc.line, "Z602",
+                        f"cannot read the metadata: {exc.message}") from None
     if not isinstance(data, dict) or not isinstance(data.get("chapters"), list):
         raise ZineError(METADATA_PATH, None, "Z602", "metadata has no 'chapters' list")
     return data
@@ -225,9 +223,10 @@ def _line_tokens(words: list[str], where: str) -> list[Token]:
 def _seed_tokens(root: Path) -> list[Token]:
     """Return the seed body's tokens: furniture dropped, listed split words joined."""
     try:
-        text = (root / SEED_PATH).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ZineError(SEED_PATH, None, "Z601", f"cannot read the seed copy: {exc}") from None
+        text = read_text(root / SEED_PATH, str(SEED_PATH))
+    except ZineError as exc:
+        raise ZineError(SEED_PATH, exc.line, "Z601",
+                        f"cannot read the seed copy: {exc.message}") from None
     lines = text.split("\n")
     keep = [True] * len(lines)
     start = 0
@@ -319,8 +318,8 @@ def _file_contains(root: Path, name: Any, words: list[str]) -> bool:
     path = root / "source" / str(name)
     try:
         text = " ".join(" ".join(_markdown_words(line)) for line in
-                        path.read_text(encoding="utf-8").split("\n"))
-    except (OSError, UnicodeDecodeError):
+                        read_text(path, str(path)).split("\n"))
+    except ZineError:
         return False
     return f" {' '.join(words)} " in f" {text} "
 
@@ -348,10 +347,10 @@ def _source_tokens(root: Path, metadata: dict) -> list[Token]:
         name = chapter.get("file") if isinstance(chapter, dict) else None
         rel = Path("source") / str(name)
         try:
-            text = (root / rel).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_text(root / rel, rel.as_posix())
+        except ZineError as exc:
             raise ZineError(METADATA_PATH, None, "Z603",
-                            f"chapters[{i}]: cannot read {rel}: {exc}") from None
+                            f"chapters[{i}]: cannot read {rel}: {exc.message}") from None
         for n, line in enumerate(text.split("\n"), start=1):
             tokens += _line_tokens(_markdown_words(line), f"{rel}:{n}")
     return tokens

@@ -12,7 +12,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, Mapping
 
 from zinepress.source import metadata
@@ -47,7 +46,11 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Book:
-    """Everything the later stages need, read once."""
+    """Everything the later stages need, read once: plain data, so it pickles to workers.
+
+    Stages treat ``meta`` as read-only; it is a plain dict so that the checked book
+    crosses the process boundary as it is, instead of being read again from disk.
+    """
 
     root: Path
     meta: Mapping[str, Any]
@@ -56,17 +59,26 @@ class Book:
 
     @property
     def slug(self) -> str:
-        return slugify(self.meta["title"])
+        """The outputs' file-name stem: the ``slug`` field, else made from the title."""
+        return self.meta.get("slug") or slugify(self.meta["title"])
 
 
-def slugify(text: str) -> str:
-    """Return a file-name slug.
+SLUG_CHARS = metadata.MAX_SLUG
+
+
+def slugify(text: str, limit: int = SLUG_CHARS) -> str:
+    """Return a file-name slug, cut at a word to at most ``limit`` characters.
 
     >>> slugify("Create Two, Three, Many Parties of Autonomy!")
     'create-two-three-many-parties-of-autonomy'
+    >>> slugify("Sur la nécessité de l’entraide : essai sur les cuisines collectives", 30)
+    'sur-la-necessite-de-lentraide'
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "book"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower().replace("’", "")).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit + 1].rsplit("-", 1)[0] if "-" in slug[:limit + 1] else slug[:limit]
+    return slug or "book"
 
 
 def read_text(path: Path, rel: str) -> str:
@@ -111,7 +123,7 @@ def load_book(root: Path) -> Book:
     if errors:
         raise errors[0] if len(errors) == 1 else ZineErrors(errors)
     chapters = _load_chapters(root, data["chapters"], lines, meta_rel)
-    return Book(root=root, meta=MappingProxyType(dict(data)), chapters=chapters,
+    return Book(root=root, meta=dict(data), chapters=chapters,
                 metadata_text=meta_text)
 
 
@@ -127,7 +139,7 @@ def _load_chapters(root: Path, entries: list, lines, meta_rel: str) -> tuple[Cha
         seen[name] = line
         path = resolve_inside(root, f"{SOURCE_DIR}/{name}", meta_rel, line)
         if not path.is_file():
-            raise ZineError(meta_rel, line, "Z101", f"chapter file '{SOURCE_DIR}/{name}' not found")
+            raise ZineError(meta_rel, line, "Z110", f"chapter file '{SOURCE_DIR}/{name}' not found")
         text = read_text(path, f"{SOURCE_DIR}/{name}")
         chapters.append(Chapter(i, name, entry["title"], entry.get("role", "chapter"), path, text))
     for path in sorted(source_dir.glob("*.md")):

@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from zinepress.errors import ZineError
+from zinepress.errors import ZineError, ZineErrors
+from zinepress.source.licenses import LICENSE_IDS
 
 
 @dataclass(frozen=True)
@@ -25,21 +26,36 @@ class Field:
     """One metadata field: its YAML name, expected type, whether required, and help."""
 
     name: str
-    kind: str  # "text", "texts", "bool", "date", "lang", "edition", "corrections", "chapters"
+    kind: str  # "text", "texts", "people", "slug", "license", "footnotes", "date", "lang", "edition", "bool", …
     required: bool
     help: str
 
 
 FIELDS: tuple[Field, ...] = (
     Field("title", "text", True, "Title of the text, as on its title page."),
+    Field("slug", "slug", False,
+          "File-name stem of the outputs: a-z, 0-9 and hyphens, at most 60 characters "
+          "(default: made from the title, cut between words)."),
     Field("subtitle", "text", False, "Subtitle, if the text has one."),
-    Field("author", "text", True, "Author (a person or a group)."),
+    Field("short-title", "text", False,
+          "A short form of the title for running heads and the cover (default: the title, "
+          "cut before a colon or at about 60 characters)."),
+    Field("author", "people", True,
+          "Author: a name (a person or a group) or a list of names; "
+          "{name, file-as} gives the sort form."),
+    Field("translator", "people", False, "Translator: a name or a list of names."),
+    Field("editor", "people", False, "Editor: a name or a list of names."),
     Field("published-as", "text", False, "The name the author first published it under."),
     Field("date", "date", True, "Date of first publication: YYYY, YYYY-MM or YYYY-MM-DD."),
     Field("lang", "lang", True, "Language of the text as a BCP 47 tag (en, fr, pt-BR)."),
     Field("source", "text", False, "Where this copy was taken from (Muse #source)."),
     Field("notes", "text", False, "Publication history (Muse #notes)."),
-    Field("rights", "text", True, "The anti-copyright statement; becomes dc:rights."),
+    Field("license", "license", False,
+          "The licence, one of: " + ", ".join(LICENSE_IDS) + "; decides the cover line, "
+          "the colophon's wording and whether it invites copying."),
+    Field("rights", "text", False,
+          "Your own rights statement, printed large in the colophon and as dc:rights "
+          "(default: the licence's); required when there is no license."),
     Field("description", "text", False, "A one-paragraph description for catalogues."),
     Field("subject", "texts", False, "Keywords, a list of strings."),
     Field("identifier", "text", True, "A fixed unique id (urn:uuid:…) for the EPUB."),
@@ -50,10 +66,18 @@ FIELDS: tuple[Field, ...] = (
     Field("chapters", "chapters", True,
           "Ordered chapter files: {file, title} (and role: preface|references)."),
     Field("css", "texts", False, "Extra stylesheets (project paths) for print and EPUB."),
+    Field("fonts", "texts", False,
+          "Extra font files (project paths) for the print outputs, for characters "
+          "the bundled fonts lack."),
+    Field("footnotes", "footnotes", False,
+          "{numbering: book} numbers notes 1…N through the book (default); "
+          "{numbering: chapter} starts again in every chapter."),
     Field("typography", "bool", False,
           "Typography pass at render time (curly quotes, dashes, spaces); default true."),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
+PEOPLE_KEYS = {"name", "file-as"}
+NOTE_NUMBERING = ("book", "chapter")
 
 CORRECTION_KINDS = ("lacuna", "emendation", "normalisation")
 CORRECTION_KEYS = {"date", "file", "kind", "change", "reason", "from", "to"}
@@ -63,6 +87,8 @@ CHAPTER_KEYS = {"file", "title", "role"}
 # libyaml's loader when PyYAML has it (10× faster); same documents, same marks.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_SLUG = 60  # output names add up to 20 characters more; file systems allow 255 bytes
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -86,22 +112,35 @@ def parse_yaml(text: str, path: Path) -> tuple[Any, dict[tuple, int]]:
     finally:
         loader.dispose()
     lines: dict[tuple, int] = {}
-    _collect_lines(node, (), lines)
+    twice: list[ZineError] = []
+    _collect_lines(node, (), lines, twice, path)
+    if twice:
+        raise twice[0] if len(twice) == 1 else ZineErrors(twice)
     return data, lines
 
 
-def _collect_lines(node, prefix: tuple, lines: dict[tuple, int]) -> None:
+def _collect_lines(node, prefix: tuple, lines: dict[tuple, int], twice: list[ZineError],
+                   path: Path) -> None:
+    """Map each key path to its line; a key given twice in one mapping goes to ``twice``."""
     if node is None:
         return
     lines.setdefault(prefix, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key, value in node.value:
-            path = prefix + (key.value,)
-            lines[path] = key.start_mark.line + 1
-            _collect_lines(value, path, lines)
+            line = key.start_mark.line + 1
+            if key.value in seen:
+                name = ".".join(str(p) for p in prefix + (key.value,))
+                twice.append(ZineError(path, line, "Z007",
+                                       f"'{name}' is given twice (lines {seen[key.value]} "
+                                       f"and {line}); YAML would keep only the second",
+                                       hint="delete one of them"))
+            seen.setdefault(key.value, line)
+            lines[prefix + (key.value,)] = line
+            _collect_lines(value, prefix + (key.value,), lines, twice, path)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _collect_lines(item, prefix + (i,), lines)
+            _collect_lines(item, prefix + (i,), lines, twice, path)
 
 
 def validate(data: Any, lines: dict[tuple, int], path: Path) -> list[ZineError]:
@@ -122,6 +161,10 @@ def validate(data: Any, lines: dict[tuple, int], path: Path) -> list[ZineError]:
                                         hint=field.help))
             continue
         errors += _check_value(field, data[field.name], lines, path)
+    if not data.get("license") and not data.get("rights"):
+        errors.append(ZineError(path, 1, "Z004", "required field 'license' is missing",
+                                hint="give a license (e.g. license: anti-copyright) "
+                                     "or your own rights statement"))
     return errors
 
 
@@ -138,6 +181,21 @@ def _check_value(field: Field, value: Any, lines, path: Path) -> list[ZineError]
     if field.kind == "texts":
         ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
         return [] if ok else [wrong("a list of text")]
+    if field.kind == "slug":
+        ok = isinstance(value, str) and _SLUG.match(value) and len(value) <= MAX_SLUG
+        return [] if ok else [wrong(f"a-z, 0-9 and single hyphens, at most {MAX_SLUG} characters")]
+    if field.kind == "people":
+        return [] if people(value) is not None else [
+            wrong("a name, a list of names, or {name, file-as}")]
+    if field.kind == "license":
+        if value in LICENSE_IDS:
+            return []
+        hint = nearest(str(value), LICENSE_IDS) or "known: " + ", ".join(LICENSE_IDS)
+        return [ZineError(path, line, "Z008", f"unknown license '{value}'", hint=hint)]
+    if field.kind == "footnotes":
+        ok = (isinstance(value, dict) and set(value) <= {"numbering"}
+              and value.get("numbering", "book") in NOTE_NUMBERING)
+        return [] if ok else [wrong("{numbering: book} or {numbering: chapter}")]
     if field.kind == "bool":
         return [] if isinstance(value, bool) else [wrong("true or false")]
     if field.kind == "date":
@@ -153,6 +211,33 @@ def _check_value(field: Field, value: Any, lines, path: Path) -> list[ZineError]
     if field.kind == "chapters":
         return _check_chapters(value, lines, path)
     raise AssertionError(field.kind)
+
+
+def people(value: Any) -> list[dict[str, str]] | None:
+    """Return a name, a list of names or ``{name, file-as}`` entries as a list of dicts.
+
+    None means the value is not one of those shapes; ``file-as`` defaults to the name.
+
+    >>> people("Ana Lima")
+    [{'name': 'Ana Lima', 'file-as': 'Ana Lima'}]
+    >>> people(["Ana Lima", {"name": "Jo Park", "file-as": "Park, Jo"}])[1]
+    {'name': 'Jo Park', 'file-as': 'Park, Jo'}
+    >>> people([]), people(3), people({"name": "X", "role": "y"})
+    (None, None, None)
+    """
+    items = value if isinstance(value, list) else [value]
+    result = []
+    for item in items:
+        if isinstance(item, str) and item.strip():
+            result.append({"name": item.strip(), "file-as": item.strip()})
+        elif (isinstance(item, dict) and set(item) <= PEOPLE_KEYS
+              and isinstance(item.get("name"), str) and item["name"].strip()
+              and isinstance(item.get("file-as", ""), str)):
+            name = item["name"].strip()
+            result.append({"name": name, "file-as": (item.get("file-as") or name).strip()})
+        else:
+            return None
+    return result or None
 
 
 def _check_corrections(value: Any, lines, path: Path) -> list[ZineError]:
