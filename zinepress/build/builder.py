@@ -156,10 +156,10 @@ class Build:
         recipe = RECIPES[name]
         if recipe.text and self._ast is None:
             from zinepress.convert.pandoc import read_ast
-            from zinepress.convert.typography import typeset_blocks
+            from zinepress.convert.typography import break_urls, typeset_blocks
             from zinepress.render.templates import typography_rules
             rules = typography_rules(self.book)   # None when metadata says typography: false
-            self._ast = tuple(chapter if rules is None else typeset_blocks(chapter, rules)
+            self._ast = tuple(break_urls(chapter if rules is None else typeset_blocks(chapter, rules))
                               for chapter in read_ast(self.book))
         if recipe.fonts and not self._glyphs_checked:
             self._glyphs_checked = True

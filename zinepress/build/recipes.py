@@ -28,8 +28,9 @@ from zinepress.source.load import Book
 TEXT = ("source/metadata.yaml", "source/*.md", "source/**/*")
 NOT_INPUTS = ("source/original/",)
 SHARED = ("templates/fonts/*", "templates/lang/*")
-PRINT = TEXT + SHARED + ("templates/book.html.j2", "templates/colophon.html.j2",
-                         "templates/print.css")
+COVER = ("templates/cover.svg.j2", "templates/cover.yaml")
+PRINT = TEXT + SHARED + COVER + ("templates/book.html.j2", "templates/colophon.html.j2",
+                                 "templates/print.css")
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,13 @@ def print_html(book: Book, prepared: Prepared, page: Page, stylesheet: str | Non
     from zinepress.formats.urls import project_url
     from zinepress.render.templates import (render_colophon, render_template, typeset_value,
                                             typography_rules)
+    from zinepress.render.cover import render_cover
     rules = typography_rules(book)
     chapters = print_chapters(book, list(prepared.ast), title=lambda t: typeset_value(t, rules))
+    values = context(book, prepared)
     return render_template(book.root, "book.html.j2", {
-        **context(book, prepared), "chapters": chapters,
+        **values, "chapters": chapters,
+        "cover_svg": render_cover(book.root, values, "print", page.size),
         "colophon": render_colophon(book, prepared.tools, "print"),
         "page": {"name": page.name, "size": page.size},
         "edition_css": [stylesheet] if stylesheet else [],
@@ -149,8 +153,9 @@ def epub(book: Book, prepared: Prepared) -> bytes:
     from zinepress.render.templates import render_colophon, render_template
     blocks = epub_format.epub_blocks(book, list(prepared.ast),
                                      render_colophon(book, prepared.tools, "epub"))
+    from zinepress.render.cover import render_cover
     from zinepress.render.layers import template_file
-    cover = render_template(book.root, "cover.svg.j2", context(book, prepared))
+    cover = render_cover(book.root, context(book, prepared), "epub")
     with tempfile.TemporaryDirectory(prefix="zinepress-epub-") as tmp:
         cover_path, out = Path(tmp) / "cover.svg", Path(tmp) / "book.epub"
         cover_path.write_text(cover, encoding="utf-8")
@@ -198,8 +203,7 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
            PRINT + ("templates/large-print.css",), text=True, uses_css=True, fonts=True,
            help="large-print reading PDF, A4, 17 pt"),
     Recipe("epub", "{slug}.epub", epub,
-           TEXT + SHARED + ("templates/epub.css", "templates/cover.svg.j2",
-                            "templates/colophon.html.j2"),
+           TEXT + SHARED + COVER + ("templates/epub.css", "templates/colophon.html.j2"),
            text=True, uses_css=True, help="EPUB 3"),
     Recipe("colophon", "{slug}-colophon.pdf", colophon_pdf,
            ("source/metadata.yaml", "templates/colophon.html.j2",

@@ -365,6 +365,54 @@ def typeset_nested(node, rules: Rules):
     return node
 
 
+# -- URLs ------------------------------------------------------------------------------
+
+_SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:(?://)?)")
+
+
+def url_pieces(url: str) -> list[str]:
+    """Return ``url`` cut where a line may break: after each ``.`` (the line breaker
+    already breaks after ``/`` and ``-``), never inside the scheme or right after it.
+
+    The first piece ends with a word joiner that holds the scheme to what follows.
+    Nothing is added that a reader would see or copy: the caller joins the pieces with
+    ``<wbr>``.
+
+    >>> url_pieces("https://www.example.org/a-b.html")
+    ['https://\u2060www.', 'example.', 'org/a-b.', 'html']
+    """
+    scheme = _SCHEME.match(url)
+    head = scheme.group(0) if scheme else ""
+    rest = url[len(head):]
+    pieces = re.findall(r"[^.]*\.(?=.)|[^.]+$", rest) or [rest]
+    if head:
+        pieces[0] = head + WORD_JOINER + pieces[0]
+    return [piece for piece in pieces if piece]
+
+
+def break_urls(blocks, raw_format: str = "html"):
+    """Return pandoc blocks with the break points of :func:`url_pieces` in every URL
+    shown as a link's text (a ``<wbr>`` between pieces)."""
+    if isinstance(blocks, list):
+        return [break_urls(item, raw_format) for item in blocks]
+    if not isinstance(blocks, dict) or "t" not in blocks:
+        return blocks
+    if blocks["t"] == "Link":
+        attrs, inlines, target = blocks["c"]
+        if len(inlines) == 1 and inlines[0]["t"] == "Str" and looks_like_url(inlines[0]["c"]):
+            pieces = url_pieces(inlines[0]["c"])
+            new: list = []
+            for i, piece in enumerate(pieces):
+                if i:
+                    new.append({"t": "RawInline", "c": [raw_format, "<wbr/>"]})
+                new.append({"t": "Str", "c": piece})
+            return {"t": "Link", "c": [attrs, new, target]}
+        return blocks
+    if "c" not in blocks:
+        return blocks
+    return {"t": blocks["t"], "c": break_urls(blocks["c"], raw_format)}
+
+
 # -- plain strings (metadata shown on the title page and in the colophon) -------------
 
 def typeset_string(text: str, rules: Rules) -> str:

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from zinepress import __version__
 from zinepress.errors import ZineError
-from zinepress.convert.typography import Rules, typeset_string
+from zinepress.convert.typography import Rules, typeset_string, url_pieces
 from zinepress.render.language import format_date, format_names, language_table
 from zinepress.render.layers import TEMPLATES_DIR, template_dirs
 from zinepress.source.metadata import FIELDS, people
@@ -27,11 +27,15 @@ _AUTOLINK = re.compile(r"&lt;((?:https?|mailto):[^\s&]+)&gt;")
 def autolink(text: str) -> Markup:
     """Escape ``text`` and turn ``<https://…>`` autolinks into links.
 
+    The link's text may break only after ``/``, ``.`` or ``-``, never after the scheme
+    (:func:`zinepress.convert.typography.url_pieces`).
+
     >>> str(autolink("from <https://example.org/a?b=1> & more"))
-    'from <a href="https://example.org/a?b=1">https://example.org/a?b=1</a> &amp; more'
+    'from <a href="https://example.org/a?b=1">https://\u2060example.<wbr/>org/a?b=1</a> &amp; more'
     """
     escaped = str(escape(text))
-    return Markup(_AUTOLINK.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', escaped))
+    return Markup(_AUTOLINK.sub(
+        lambda m: f'<a href="{m.group(1)}">{"<wbr/>".join(url_pieces(m.group(1)))}</a>', escaped))
 
 
 def environment(root: Path) -> jinja2.Environment:
