@@ -148,7 +148,7 @@ def read_pages(path: Path) -> list[list[Line]]:
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        raise ZineError(str(path), None, "Z700", f"cannot read the PDF ({exc})") from None
+        raise ZineError(str(path), None, "Z501", f"cannot read the PDF ({exc})") from None
     pages = []
     try:
         for page in pdf:
@@ -356,10 +356,10 @@ def format_report(report: Report, per_page: bool = True) -> str:
 def run_report(root: Path, pdfs: list[Path]) -> int:
     """Print the typography report of ``pdfs`` (default: the book's reading PDFs)."""
     if not pdfs:
-        from zinepress.build.builder import TARGETS
+        from zinepress.build.recipes import RECIPES
         from zinepress.source.load import load_book
         book = load_book(root)
-        pdfs = [TARGETS[name].path(book) for name in ("pdf", "pdf-letter")]
+        pdfs = [RECIPES[name].path(book) for name in ("pdf", "pdf-letter")]
         missing = [p for p in pdfs if not p.is_file()]
         if missing:
             raise ZineError(missing[0].relative_to(book.root), None, "Z701",

@@ -35,6 +35,8 @@ LETTER = re.compile(r"[^\W\d_]")
 OPENING_CONTEXT = set(" \t\n([{<" + NBSP + "\u2013\u2014/" + OBJECT + "“‘«‹„‚")
 CLOSING_PUNCT = set(".,;:!?)]}…")
 QUOTE_CHARS = set("\"'“”‘’")
+OPENERS = set("“‘«‹„‚([{")
+CLOSERS = set(".,;:!?”’»›)]}…" + OBJECT)
 ELISIONS = ("em", "tis", "twas", "til", "cause", "n")
 
 _RANGE = re.compile(r"(?<![\w\-\u2013/.:])(\d+)-(\d+)(?![\w\-/])")
@@ -202,10 +204,10 @@ def spaces(text: str, out: list[str], rules: Rules) -> None:
         after = text[i + 1] if i + 1 < len(text) else ""
         if before == " " and after == " ":
             bind(out, i - 1)                     # "word –" never starts a line with –
-        elif i == 0 or before == "\n":
+        elif i == 0 or before == "\n" or before in OPENERS:
             if after == " ":
-                bind(out, i + 1)                 # attribution "– Kelley": dash with name
-        elif char == "—" and before not in " " + NBSP + WORD_JOINER:
+                bind(out, i + 1)                 # attribution "– Kelley", “— Source”
+        elif char == "—" and (LETTER.match(before) or before.isdigit() or before in CLOSERS):
             out[i - 1] = out[i - 1] + WORD_JOINER  # no line starts with an em dash
     if rules.space_before:
         for i, char in enumerate(text):

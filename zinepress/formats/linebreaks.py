@@ -40,6 +40,8 @@ HYPHEN_DEMERITS = 2500     # (TeX: \hyphenpenalty 50, squared)
 DOUBLE_HYPHEN_DEMERITS = 8000
 HYPHEN_BUDGET = 1.0        # hyphenated lines per page, on average, at most
 LINE_PENALTY = 10
+RUNT = 60                  # badness of a paragraph's last line shorter than...
+RUNT_SHARE = 0.15          # ...this share of the measure
 MAX_TOKENS = 400           # longer paragraphs are left to WeasyPrint (time grows with size)
 
 _TAG = re.compile(r"(<[^>]+>)")
@@ -532,7 +534,8 @@ def relax(par, node, count, best, keys_at, hyphen_demerits, no_hyphen, lines,
             share = need / capacity
             cost = (150 * share ** 3, -SHRINK_WORD_EM * share, 0.0)
         elif last:
-            cost = (0.0, 0.0, 0.0)
+            # A last line of one short word (a runt) costs like a loose line.
+            cost = (RUNT if nat < RUNT_SHARE * width else 0.0, 0.0, 0.0)
         elif sp == 0:
             if slack > 0.5:
                 return

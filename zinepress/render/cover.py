@@ -273,6 +273,7 @@ def cover_context(root: Path, context: dict, width: float, height: float,
                            stroke=spec["stroke"] * width),
         "texts": drawn, "title_text": title, "title_size": block.size if block else 0.0,
         "title_block": block, "label": f"{context['title']} — {context['author']}",
+        "desc": " · ".join(part for part in (context["author"], cover_line) if part),
     }
 
 

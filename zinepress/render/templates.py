@@ -17,7 +17,8 @@ from markupsafe import Markup, escape
 from zinepress import __version__
 from zinepress.errors import ZineError
 from zinepress.convert.typography import Rules, typeset_string, url_pieces
-from zinepress.render.language import format_date, format_names, language_table
+from zinepress.render.language import (format_date, format_names, gloss_numeric_dates,
+                                       language_table)
 from zinepress.render.layers import TEMPLATES_DIR, template_dirs
 from zinepress.source.metadata import FIELDS, people
 from zinepress.source.load import Book
@@ -183,6 +184,11 @@ def book_context(book: Book, tools: dict[str, str]) -> dict:
     """Return the values every template may use."""
     rules = typography_rules(book)
     meta = {field.name: book.meta.get(field.name) for field in FIELDS}
+    lang_labels = dict(words(book).get("labels") or {})
+    for name in ("source", "notes"):
+        if meta.get(name):
+            meta[name] = gloss_numeric_dates(meta[name], meta["lang"], meta["edition"]["date"],
+                                             lang_labels)
     for name in TYPESET_FIELDS:
         meta[name] = typeset_value(meta[name], rules)
     meta["corrections"] = [{**c, "change": typeset_value(c.get("change"), rules),
