@@ -180,6 +180,24 @@ TYPESET_FIELDS = ("title", "subtitle", "short-title", "author", "translator", "e
                   "published-as", "source", "notes", "rights", "description", "subject")
 
 
+def group_corrections(corrections: list[dict]) -> list[dict]:
+    """Return corrections in order, those in a row with the same reason as one group.
+
+    The colophon then gives the shared reason once, so it still fits the back cover.
+
+    >>> [len(g["items"]) for g in group_corrections(
+    ...     [{"reason": "a"}, {"reason": "b"}, {"reason": "b"}, {"reason": "a"}])]
+    [1, 2, 1]
+    """
+    groups: list[dict] = []
+    for correction in corrections:
+        if groups and groups[-1]["reason"] == correction.get("reason"):
+            groups[-1]["items"].append(correction)
+        else:
+            groups.append({"reason": correction.get("reason"), "items": [correction]})
+    return groups
+
+
 def book_context(book: Book, tools: dict[str, str]) -> dict:
     """Return the values every template may use."""
     rules = typography_rules(book)
@@ -214,6 +232,7 @@ def book_context(book: Book, tools: dict[str, str]) -> dict:
         "license": license,
         "rights": meta.get("rights") or license["statement"],
         "corrections": meta.get("corrections") or [],
+        "correction_groups": group_corrections(meta.get("corrections") or []),
         "chapter_titles": {ch.file: typeset_value(ch.title, rules) for ch in book.chapters},
         "typography": rules is not None,
         "tools": {"zinepress": __version__, **tools},
