@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ZP     := $(BIN)/python build.py
 
-.PHONY: all build pdf pdf-letter pdf-large-print epub colophon zine check typography test bench preview clean distclean
+.PHONY: all build pdf pdf-letter pdf-large-print epub colophon zine check typography test bench preview a11y epub-look clean distclean
 
 all: build
 
@@ -39,8 +39,30 @@ preview: $(STAMP)
 	$(ZP) build pdf
 	$(BIN)/python -m zinepress.dev.preview
 
+# Ace by DAISY, the EPUB accessibility checker, with Debian's chromium as its browser
+# (puppeteer's own browser download is skipped). Installed once into .cache/.
+ACE_DIR := .cache/ace
+ACE     := $(ACE_DIR)/node_modules/.bin/ace-cli
+CHROMIUM := /usr/bin/chromium
+
+$(ACE):
+	mkdir -p $(ACE_DIR)
+	cd $(ACE_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --silent \
+	    @daisy/ace-cli@1.4.6 @daisy/ace-axe-runner-puppeteer@1.4.6
+
+$(CHROMIUM):
+	apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
+
+a11y: $(STAMP) $(ACE) $(CHROMIUM)
+	$(ZP) build epub
+	PUPPETEER_EXECUTABLE_PATH=$(CHROMIUM) $(BIN)/python -m zinepress.dev.a11y --ace $(ACE)
+
+epub-look: $(STAMP) $(CHROMIUM)
+	$(ZP) build epub
+	$(BIN)/python -m zinepress.dev.look --chromium $(CHROMIUM)
+
 clean:
 	rm -rf build
 
 distclean: clean
-	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis .cache

@@ -43,3 +43,23 @@ def essay(tmp_path_factory) -> dict[str, Path]:
 def essay_book():
     from zinepress.source.load import load_book
     return load_book(ROOT)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--keep-epubs", metavar="DIR", default=None,
+                     help="copy every EPUB the tests built into DIR (for make a11y)")
+
+
+def pytest_sessionfinish(session):
+    """With ``--keep-epubs DIR``: copy the EPUBs built in this session's temporary folders."""
+    keep = session.config.getoption("--keep-epubs")
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if not keep or factory is None:
+        return
+    out = Path(keep)
+    out.mkdir(parents=True, exist_ok=True)
+    base = factory.getbasetemp()
+    for epub in sorted(base.rglob("*.epub")):
+        if ".tmp-" not in epub.name:
+            flat = "-".join(epub.relative_to(base).parts)
+            shutil.copy(epub, out / flat)

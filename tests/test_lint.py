@@ -54,6 +54,12 @@ CASES = [
     ("L204", edit(CH1, PARA1, "The revo- lutionary paragraph."),
      "source/01-first.md:5: L204 'revo- lutionary' looks like a word hyphenated at a former "
      "line break ('revolutionary' or 'revo-lutionary'?)"),
+    ("L401", edit(CH1, PARA1, "They built *poder popular* there."),
+     "source/01-first.md:5: L401 italic 'poder popular' looks like es, not en "
+     "(mark its language: [*poder popular*]{lang=es})"),
+    ("L401", edit(CH1, PARA1, "Members of the *Partiya Karkeren Kurdistanê*."),
+     "source/01-first.md:5: L401 italic 'Partiya Karkeren Kurdistanê' looks like another "
+     "language, not en (mark its language: [*Partiya Karkeren Kurdistanê*]{lang=xx})"),
     ("L201", edit(CH1, PARA1, 'A "second" paragraph.'),
      "source/01-first.md:5: L201 straight quote (\") where the text uses curly ones (“ ”)"),
 ]
@@ -76,6 +82,7 @@ def test_each_code(tiny, code, mutate, expected):
     "Cites (Kelley 1990: 93) and the month of February 1917 and (1979-1992).",
     "Trailing hard break  ",
     "Code `a  ,b` is not prose.",
+    "Marked: [*poder popular*]{lang=es} and *two poles* in English.",
 ])
 def test_no_false_findings(tiny, text):
     edit(CH1, PARA1, text)(tiny)
@@ -118,6 +125,9 @@ def test_essay_quirks_are_reported_and_check_is_not_strict_by_default(capsys):
     ]:
         assert expected in lines
     assert any("L204 'Marksist- Leninist'" in line for line in lines)
+    # the foreign names are marked; the French loan phrases stay English on purpose
+    assert any("L401 italic 'raison d'être' looks like fr" in line for line in lines)
+    assert not any("L401" in line and "Movimiento" in line for line in lines)
     assert any(" L201 " in line for line in lines)
     assert not any(" Z" in line for line in lines)
     for cited in ("Porcaro 2013", "Žižek 2004"):  # "(Porcaro 2011; 2013)", "(Žižek: 2004: 7)"

@@ -160,3 +160,34 @@ def test_large_print_sets_every_text_of_the_body_at_14_pt_or_more(essay, essay_b
     assert max(set(every), key=every.count) >= 16.9, "the commonest size is the 17 pt body"
     texts = page_texts(large)
     assert sum("\u2010" in text for text in texts) == 0, "no hyphenation in large print"
+
+
+def structure_kinds(pdf) -> dict[str, int]:
+    """Return how many structure elements of each type the PDF's tag tree holds."""
+    from collections import Counter
+    kinds: Counter = Counter()
+
+    def walk(node):
+        if isinstance(node, pikepdf.Dictionary):
+            if "/S" in node:
+                kinds[str(node.S)] += 1
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+                walk(kid)
+
+    walk(pdf.Root.StructTreeRoot)
+    return dict(kinds)
+
+
+@pytest.mark.parametrize("target", ["pdf", "pdf-letter", "pdf-large-print"])
+def test_reading_pdfs_are_tagged_for_screen_readers(essay, essay_book, target):
+    """A tagged PDF: headings, paragraphs, quotations and links in reading order, and the
+    book's language, so a screen reader can move by heading and read in the right voice."""
+    with pikepdf.open(essay[target]) as pdf:
+        assert pdf.Root.MarkInfo.Marked is True
+        assert str(pdf.Root.Lang) == essay_book.meta["lang"]
+        kinds = structure_kinds(pdf)
+    assert kinds.get("/H1", 0) >= len(essay_book.chapters)
+    quotes = sum(len(re.findall(r"(?:^|\n\n)> ", ch.text)) for ch in essay_book.chapters)
+    assert quotes and kinds.get("/BlockQuote", 0) >= quotes
+    assert kinds.get("/P", 0) > 100 and kinds.get("/Link", 0) > 0

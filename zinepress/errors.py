@@ -50,11 +50,12 @@ CODES: dict[str, str] = {
     "Z304": "a resource file does not exist",
     "Z305": "the typesetter was refused a resource outside the project",
     "Z306": "a font file named in the metadata is not a font",
-    "Z307": "the metadata's cover image is not an image file",
+    "Z307": "an image in a format not every output can carry",
     "Z401": "pandoc failed",
     "Z402": "a template does not compile",
     "Z403": "a template does not exist",
     "Z404": "a template uses a value the build does not provide",
+    "Z405": "an EPUB template writes markup that is not well-formed XML",
     "Z501": "the input is not a readable PDF",
     "Z502": "the PDF is encrypted",
     "Z503": "the PDF has no pages",
@@ -81,6 +82,7 @@ CODES: dict[str, str] = {
     "L203": "a space before punctuation",
     "L204": "a word still split at a former line break",
     "L301": "a character that no font of the project draws",
+    "L401": "an italic phrase that looks like another language, with no lang",
 }
 
 

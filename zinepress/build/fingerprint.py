@@ -15,7 +15,8 @@ from zinepress.build.manifest import sha256_file
 
 TOOLS = ("pypandoc-binary", "weasyprint", "pikepdf", "jinja2", "fonttools", "pyphen", "babel")
 # Modules that never shape an output: a change to them rebuilds nothing.
-NOT_RENDERING = {"dev/bench.py", "dev/preview.py", "check/lint.py", "check/run.py",
+NOT_RENDERING = {"dev/bench.py", "dev/preview.py", "dev/a11y.py", "dev/look.py",
+                 "check/lint.py", "check/run.py",
                  "source/fidelity.py", "cli.py"}
 
 

@@ -127,7 +127,7 @@ def reading_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | Non
     from zinepress.render.templates import words
     html = print_html(book, prepared, PAGES[page], stylesheet)
     data = pdf.render_pdf(html, book.root, book.root / "templates", "templates/book.html.j2",
-                          prepared.epoch, fonts=extra_fonts(book),
+                          prepared.epoch, fonts=extra_fonts(book), tagged=True,
                           hyphenation=words(book).get("hyphenation"))
     if back_cover:
         pdffile.warn_if_colophon_overflows(data, page)
@@ -144,25 +144,20 @@ def colophon_pdf(book: Book, prepared: Prepared) -> bytes:
         "page": {"name": page.name, "size": page.size}})
     return pdf.render_pdf(html, book.root, book.root / "templates",
                           "templates/colophon-page.html.j2", prepared.epoch,
-                          fonts=extra_fonts(book))
+                          fonts=extra_fonts(book), tagged=True)
 
 
 def epub(book: Book, prepared: Prepared) -> bytes:
-    """Return the EPUB 3 (pandoc writes it to a temporary folder; the bytes come back)."""
-    from zinepress.formats import epub as epub_format
+    """Return the EPUB 3: chapters, cover, stylesheets and package (:mod:`zinepress.formats.epub`)."""
+    from zinepress.formats.epub import render_epub
     from zinepress.render.templates import render_colophon, render_template
-    blocks = epub_format.epub_blocks(book, list(prepared.ast),
-                                     render_colophon(book, prepared.tools, "epub"))
     from zinepress.render.cover import render_cover
     from zinepress.render.layers import template_file
     cover = render_cover(book.root, context(book, prepared), "epub")
-    with tempfile.TemporaryDirectory(prefix="zinepress-epub-") as tmp:
-        cover_path, out = Path(tmp) / "cover.svg", Path(tmp) / "book.epub"
-        cover_path.write_text(cover, encoding="utf-8")
-        epub_format.write_epub(book, blocks, out, cover_path,
-                               [template_file(book.root, "epub.css"), *extra_css(book)],
-                               prepared.epoch, Path(book.root) / "source")
-        return out.read_bytes()
+    sheets = [("epub.css", template_file(book.root, "epub.css").read_bytes())] + [
+        (f"extra-{i}-{css.name}", css.read_bytes()) for i, css in enumerate(extra_css(book), 1)]
+    return render_epub(book, list(prepared.ast), render_colophon(book, prepared.tools, "epub"),
+                       cover, sheets, prepared.tools, prepared.epoch)
 
 
 def zine(source: str, paper: str, book: Book, prepared: Prepared) -> bytes:
@@ -203,7 +198,8 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
            PRINT + ("templates/large-print.css",), text=True, uses_css=True, fonts=True,
            help="large-print reading PDF, A4, 17 pt"),
     Recipe("epub", "{slug}.epub", epub,
-           TEXT + SHARED + COVER + ("templates/epub.css", "templates/colophon.html.j2"),
+           TEXT + SHARED + COVER + ("templates/epub.css", "templates/colophon.html.j2",
+                                     "templates/epub/*"),
            text=True, uses_css=True, help="EPUB 3"),
     Recipe("colophon", "{slug}-colophon.pdf", colophon_pdf,
            ("source/metadata.yaml", "templates/colophon.html.j2",

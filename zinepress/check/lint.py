@@ -14,6 +14,10 @@ Codes (each finding prints as ``source/03-x.md:12: L203 space before ','``):
 - L202 a double space between words
 - L203 a space before , . ; : ! or ?
 - L204 a word hyphenated at a former line break that survived ("revo- lutionary")
+- L401 an italic phrase whose words are mostly not in the book language's dictionary:
+  probably another language, to be marked ``[*…*]{lang=xx}`` so that hyphenation and
+  text-to-speech use the right rules (a guess at ``xx`` comes from the dictionaries
+  that know most of its words)
 
 The references chapter is the one with ``role: references``; its paragraphs that
 start with a name and hold a ``(YEAR)`` are the entries, keyed by the first name and
@@ -22,8 +26,12 @@ the year (``Nunes, Rodrigo (2014a)`` -> ``Nunes 2014a``).
 
 from __future__ import annotations
 
+import functools
+import gzip
+import json
 import re
 from collections import defaultdict
+from importlib import resources
 
 from zinepress.check.rules import Line, text_lines
 from zinepress.errors import ZineError
@@ -55,6 +63,7 @@ def lint_book(book: Book) -> list[ZineError]:
     """Return every style finding of the book, in file order within each code."""
     findings = lint_citations(book)
     findings += lint_typography(book)
+    findings += lint_languages(book)
     return findings
 
 
@@ -159,4 +168,86 @@ def lint_typography(book: Book) -> list[ZineError]:
                                       "former line break",
                                       hint=f"'{match.group(1)}{match.group(2)}' or "
                                            f"'{match.group(1)}-{match.group(2)}'?"))
+    return findings
+
+
+# Italics not already inside a language span: "*poder popular*" but not "[*x*]{lang=es}".
+_ITALIC = re.compile(r"(?<![\w*\\])\*(?![\s*])([^*\n]+?)(?<!\s)\*(?![\w*])")
+_LANG_SPAN = re.compile(r"\[[^\[\]]*\]\{[^{}]*lang=[^{}]*\}")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# Word lists of the pyspellchecker package (word -> frequency), by language.
+DICTIONARY_PACKAGE = "spellchecker"
+
+
+@functools.lru_cache(maxsize=None)
+def dictionary(lang: str) -> frozenset[str] | None:
+    """Return the lower-case words of ``lang``'s dictionary, or None if there is none."""
+    path = resources.files(DICTIONARY_PACKAGE).joinpath(f"resources/{lang}.json.gz")
+    if not path.is_file():
+        return None
+    return frozenset(json.loads(gzip.decompress(path.read_bytes())))
+
+
+def dictionary_languages() -> list[str]:
+    """Return the languages that have a dictionary, in name order."""
+    folder = resources.files(DICTIONARY_PACKAGE).joinpath("resources")
+    return sorted(p.name.split(".")[0] for p in folder.iterdir() if p.name.endswith(".json.gz"))
+
+
+def unknown_words(phrase: str, known: frozenset[str]) -> tuple[list[str], list[str]]:
+    """Return the phrase's words and those of them ``known`` lacks (case-folded).
+
+    >>> unknown_words("Movimiento de Izquierda", frozenset({"de"}))
+    (['movimiento', 'de', 'izquierda'], ['movimiento', 'izquierda'])
+    """
+    words = [w.casefold().replace("’", "'") for w in _WORD.findall(phrase)]
+    return words, [w for w in words if w not in known]
+
+
+def looks_foreign(words: list[str], unknown: list[str]) -> bool:
+    """True if at least half of a phrase's words are unknown to the book's language.
+
+    >>> looks_foreign(["poder", "popular"], ["poder"]), looks_foreign(["two", "poles"], [])
+    (True, False)
+    """
+    return bool(unknown) and 2 * len(unknown) >= len(words)
+
+
+def best_guess(words: list[str], known_by_lang: dict[str, frozenset[str]],
+               book_known: int) -> str | None:
+    """Return the language whose dictionary knows most of ``words``, if it beats the book's.
+
+    >>> best_guess(["los", "sin", "casa"], {"es": frozenset({"los", "sin", "casa"}),
+    ...                                     "it": frozenset({"sin", "casa"})}, 2)
+    'es'
+    >>> best_guess(["kurdistanê"], {"es": frozenset()}, 0) is None
+    True
+    """
+    scores = {lang: sum(w in known for w in words) for lang, known in known_by_lang.items()}
+    lang = max(sorted(scores), key=lambda name: scores[name], default=None)
+    return lang if lang is not None and scores[lang] > book_known else None
+
+
+def lint_languages(book: Book) -> list[ZineError]:
+    """L401 italic phrases that look like another language and carry no ``lang``."""
+    lang = book.meta["lang"].split("-")[0].lower()
+    known = dictionary(lang)
+    if known is None:
+        return []
+    findings = []
+    for chapter in book.chapters:
+        for line in text_lines(chapter):
+            text = _LANG_SPAN.sub(" ", _prose(line))
+            for match in _ITALIC.finditer(text):
+                phrase = match.group(1)
+                words, unknown = unknown_words(phrase, known)
+                if not looks_foreign(words, unknown):
+                    continue
+                others = {name: dictionary(name) for name in dictionary_languages()
+                          if name != lang}
+                guess = best_guess(words, others, len(words) - len(unknown))
+                findings.append(ZineError(
+                    chapter.rel, line.number, "L401",
+                    f"italic '{phrase}' looks like {guess or 'another language'}, not {lang}",
+                    hint=f"mark its language: [*{phrase}*]{{lang={guess or 'xx'}}}"))
     return findings

@@ -25,6 +25,9 @@ LACUNA = "[…]"
 # WeasyPrint lay out for minutes; no text needs more than a handful of levels.
 MAX_NESTING = 32
 TEMPLATES_DIR = "templates"
+# Image formats that both WeasyPrint and every EPUB reading system show (EPUB core media types).
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+               ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _ATX_H1 = re.compile(r"^#(?!#)\s*(.*?)\s*(\{[^}]*\})?\s*#*\s*$")
@@ -226,13 +229,18 @@ def check_html_and_images(book: Book, chapter: Chapter) -> list[ZineError]:
             errors.append(ZineError(chapter.rel, line.number, "Z302",
                                     f"raw HTML '{unsafe.group(0).strip()}' is not allowed",
                                     hint="zines carry text, not scripts or embedded pages"))
-        for match in _IMAGE.finditer(line.text):
-            errors += _check_resource(book, match.group(1), chapter.rel, line.number, "image")
+        targets = [m.group(1) for m in _IMAGE.finditer(line.text)]
         for match in _IMAGE_REF.finditer(line.text):
             label = (match.group(2) or match.group(1)).lower()
             if label in definitions:
-                errors += _check_resource(book, definitions[label], chapter.rel,
-                                          line.number, "image")
+                targets.append(definitions[label])
+        for target in targets:
+            problems = _check_resource(book, target, chapter.rel, line.number, "image")
+            errors += problems
+            if not problems and Path(target).suffix.lower() not in IMAGE_TYPES:
+                errors.append(ZineError(chapter.rel, line.number, "Z307",
+                                        f"image '{target}' is not a format every output carries",
+                                        hint="use " + ", ".join(sorted(IMAGE_TYPES))))
     return errors
 
 

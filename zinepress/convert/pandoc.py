@@ -279,10 +279,14 @@ def notes_for_print(blocks: list[dict], start: int,
 
 def notes_for_epub(blocks: list[dict], start: int,
                    labels: list[int] | None = None) -> tuple[list[dict], int]:
-    """Replace each Note by a noteref link and append the notes as asides.
+    """Replace each Note by a noteref link and append the notes as asides; return next number.
 
     Ids count from ``start`` through the book; the shown number is the next of
-    ``labels`` when given (see :func:`note_labels`), else the id's number.
+    ``labels`` when given (see :func:`note_labels`), else the id's number. The shape is
+    the one reading systems pop up (Apple Books, Kobo, KOReader): the call is an
+    ``a[epub:type=noteref][role=doc-noteref]`` pointing at an ``aside[epub:type=footnote]
+    [role=doc-footnote]`` later in the same file; the aside opens with the note's number
+    as an ``a[role=doc-backlink]`` to the call (styled as a link, so it shows it is one).
     """
     number = start
     printed = iter(labels) if labels is not None else None
@@ -318,6 +322,59 @@ def notes_for_epub(blocks: list[dict], start: int,
     return blocks, number
 
 
+def lang_for_xhtml(blocks: list[dict]) -> list[dict]:
+    """Give every span or div marked ``{lang=xx}`` the ``xml:lang`` XHTML also wants."""
+    def visit(el):
+        if el["t"] not in ("Span", "Div"):
+            return el
+        (ident, classes, pairs), content = el["c"]
+        lang = dict(pairs).get("lang")
+        if lang and "xml:lang" not in dict(pairs):
+            pairs = pairs + [["xml:lang", lang]]
+        return {"t": el["t"], "c": [[ident, classes, pairs], content]}
+
+    return walk(blocks, visit)
+
+
+def images_for_epub(blocks: list[dict], known: dict[str, str]) -> tuple[list[dict], dict[str, str]]:
+    """Point each image at ``../images/image-N.ext`` inside the EPUB; return the names.
+
+    The names map ``{path written in the chapter: name inside images/}``, numbered in
+    order of first use across the calls that pass ``known`` on. An image with no
+    description gets ``alt=""`` (pandoc would leave ``alt`` out, and readers then
+    announce the file name).
+    """
+    names = dict(known)
+
+    def visit(el):
+        if el["t"] != "Image":
+            return el
+        (ident, classes, pairs), alt, (target, title) = el["c"]
+        if target not in names:
+            suffix = os.path.splitext(target)[1].lower()
+            names[target] = f"image-{len(names) + 1}{suffix}"
+        if not plain_text(alt).strip() and "alt" not in dict(pairs):
+            pairs = pairs + [["alt", ""]]
+        return {"t": "Image", "c": [[ident, classes, pairs], alt,
+                                    [f"../images/{names[target]}", title]]}
+
+    return walk(blocks, visit), names
+
+
+def html_parts(parts: list[list[dict]], extra: list[str] | None = None) -> list[str]:
+    """Return each list of blocks as an HTML fragment, all written by one pandoc run."""
+    blocks: list[dict] = []
+    for i, part in enumerate(parts):
+        if i:
+            blocks.append(raw_block(SPLIT))
+        blocks += part
+    html = run_pandoc(json.dumps(blank_doc(blocks)), "html5", "json",
+                      ["--sandbox", "--wrap=none"] + (extra or []))
+    fragments = [part.strip() for part in html.split(SPLIT)]
+    assert len(fragments) == len(parts), "a chapter's text cannot hold the split marker"
+    return fragments
+
+
 def images_from_source(blocks: list[dict], source_dir) -> list[dict]:
     """Point image paths (written relative to ``source/``) at their files, as project URLs.
 
@@ -342,18 +399,13 @@ def print_chapters(book: Book, chapters: list[list[dict]],
 
     ``title`` typesets the chapter titles the contents page shows (metadata strings).
     """
-    blocks: list[dict] = []
+    parts: list[list[dict]] = []
     number = 1
     source_dir = book.root / "source"
     labels = book_note_labels(book, chapters)
     for i, chapter_blocks in enumerate(chapters):
         shaped, number = notes_for_print(
             images_from_source(mark_attributions(chapter_blocks), source_dir), number, labels[i])
-        if i:
-            blocks.append(raw_block(SPLIT))
-        blocks += shaped
-    html = run_pandoc(json.dumps(blank_doc(blocks)), "html5", "json",
-                      ["--sandbox", "--wrap=none"])
-    parts = html.split(SPLIT)
-    return [HtmlChapter(ch.ident, title(ch.title), ch.role, part.strip())
-            for ch, part in zip(book.chapters, parts)]
+        parts.append(shaped)
+    return [HtmlChapter(ch.ident, title(ch.title), ch.role, html)
+            for ch, html in zip(book.chapters, html_parts(parts))]

@@ -160,12 +160,16 @@ def base_url(root: Path, base_dir: Path) -> str:
 
 
 def render_pdf(html: str, root: Path, base_dir: Path, source: str,
-               epoch: int | None = None, fonts: list[Path] = (),
+               epoch: int | None = None, fonts: list[Path] = (), tagged: bool = False,
                hyphenation: dict | None = None) -> bytes:
     """Return the PDF bytes of ``html``; relative URLs resolve against ``base_dir``.
 
     ``fonts`` are font files (inside ``root``) offered to the layout besides those of
     the stylesheets: a character the other fonts lack is drawn with one of them.
+    ``tagged``: write the structure tree a screen reader follows (headings, paragraphs,
+    quotations, lists, links in reading order; the document language). Tags are made
+    when the PDF is written, after layout, so pages and note placement do not change.
+    They do not claim PDF/UA: WeasyPrint tags no language of parts and no notes as such.
 
     The book is laid out, looked at, and laid out again (at most :data:`MAX_LAYOUTS`
     times) until nothing is left to fix:
@@ -203,7 +207,7 @@ def render_pdf(html: str, root: Path, base_dir: Path, source: str,
             if not lines.fix(document) and not new_culprits:
                 break
         with source_date_epoch(epoch):
-            return document.write_pdf(pdf_identifier=True)
+            return document.write_pdf(pdf_identifier=True, pdf_tags=tagged)
     except FatalURLFetchingError:
         raise ZineError(source, None, "Z305",
                         f"refused to load {fetcher.refused[-1] if fetcher.refused else 'a resource'}"

@@ -63,13 +63,15 @@ def compile_errors(root: Path) -> list[ZineError]:
     """Return an error for every template of ``templates/`` that does not compile."""
     env = environment(root)
     errors = []
-    for path in sorted((Path(root) / TEMPLATES_DIR).glob("*.j2")):
+    folder = Path(root) / TEMPLATES_DIR
+    for path in sorted(folder.rglob("*.j2")):  # epub/*.j2 too
+        name = path.relative_to(folder).as_posix()
         try:
-            env.parse(path.read_text(encoding="utf-8"), path.name)
+            env.parse(path.read_text(encoding="utf-8"), name)
         except jinja2.TemplateSyntaxError as exc:
-            errors.append(syntax_error(exc, path.name))
+            errors.append(syntax_error(exc, name))
         except (OSError, UnicodeDecodeError) as exc:
-            errors.append(ZineError(f"{TEMPLATES_DIR}/{path.name}", None, "Z101",
+            errors.append(ZineError(f"{TEMPLATES_DIR}/{name}", None, "Z101",
                                     f"cannot read file: {exc}"))
     return errors
 

@@ -29,7 +29,9 @@ and publication note)
     heading, ``>`` of a block quote, and footnote marks, which become the
     seed's superscripts (``[^1]:`` opening a note -> ``¹``, a call ``[^1]``
     -> ``¹`` glued to the word before it, so a call must stand exactly where
-    the superscript stood).
+    the superscript stood), and the brackets of a language span
+    (``[*poder popular*]{lang=es}`` -> ``*poder popular*``), which only says
+    which language the words are in.
 
 Both sides
     ``<`` and ``>`` around an autolink (``<https://…>``) are removed: the seed
@@ -112,6 +114,7 @@ _HEADING = re.compile(r"^#{1,6}[ \t]+")
 _QUOTE = re.compile(r"^(?:>[ \t]?)+")
 _NOTE_DEF = re.compile(r"^\[\^(\d+)\]:[ \t]+")
 _NOTE_CALL = re.compile(r"\[\^(\d+)\]")
+_LANG_SPAN = re.compile(r"\[([^\[\]]*)\]\{lang=[A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*\}")
 _CONTEXT_TOKENS = 7
 
 
@@ -334,6 +337,7 @@ def _markdown_words(line: str) -> list[str]:
     line = _QUOTE.sub("", line)
     line = _NOTE_DEF.sub(lambda m: _superscript(m.group(1)) + " ", line)
     line = _NOTE_CALL.sub(lambda m: _superscript(m.group(1)), line)
+    line = _LANG_SPAN.sub(r"\1", line)
     return _tokenize(line)
 
 

@@ -46,6 +46,7 @@ FIELDS: tuple[Field, ...] = (
     Field("translator", "people", False, "Translator: a name or a list of names."),
     Field("editor", "people", False, "Editor: a name or a list of names."),
     Field("published-as", "text", False, "The name the author first published it under."),
+    Field("publisher", "text", False, "Who publishes this edition (a distro, a press)."),
     Field("date", "date", True, "Date of first publication: YYYY, YYYY-MM or YYYY-MM-DD."),
     Field("lang", "lang", True, "Language of the text as a BCP 47 tag (en, fr, pt-BR)."),
     Field("source", "text", False, "Where this copy was taken from (Muse #source)."),
