@@ -150,7 +150,7 @@ def colophon_pdf(book: Book, prepared: Prepared) -> bytes:
 def epub(book: Book, prepared: Prepared) -> bytes:
     """Return the EPUB 3: chapters, cover, stylesheets and package (:mod:`zinepress.formats.epub`)."""
     from zinepress.formats.epub import render_epub
-    from zinepress.render.templates import render_colophon, render_template
+    from zinepress.render.templates import render_colophon
     from zinepress.render.cover import render_cover
     from zinepress.render.layers import template_file
     cover = render_cover(book.root, context(book, prepared), "epub")
