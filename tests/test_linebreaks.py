@@ -3,6 +3,8 @@ built essay held to a typesetter's limits (read back from the PDFs)."""
 
 from __future__ import annotations
 
+import re
+
 import pyphen
 import pytest
 from hypothesis import given, settings
@@ -134,3 +136,70 @@ def test_hyphenated_words_keep_three_letters_each_side(essay):
                 letters = [c for c in tail if c.isalpha()]
                 assert len([c for c in head if c.isalpha()]) >= 3, above.text
                 assert len(letters) >= 3 or not letters, below.text
+
+
+# -- URLs and note calls, read back from the outputs -------------------------------------
+
+def url_lines(path):
+    """Return consecutive (line, next line) text pairs of the PDF's pages."""
+    from zinepress.check.typography import read_pages
+    for page in read_pages(path):
+        lines = [line.text.strip() for line in page if line.body]
+        yield from zip(lines, lines[1:])
+
+
+def test_urls_break_only_after_slash_dot_or_hyphen_never_after_the_scheme(essay, essay_book):
+    urls = set(re.findall(r"<(https?://[^>]+)>", "\n".join(ch.text for ch in essay_book.chapters)
+                          + essay_book.meta["source"]))
+    assert len(urls) > 5
+    breaks = 0
+    for name in ("pdf", "pdf-letter"):
+        for line, following in url_lines(essay[name]):
+            if not line.split() or not following.split():
+                continue
+            head, tail = line.split()[-1], following.split()[0]
+            if any((head + tail) in url and url.startswith(head) for url in urls):
+                assert not head.endswith("://") and head[-1] in "/.-", (head, tail)
+                breaks += 1
+    assert breaks > 0          # the references do break some URLs, and only cleanly
+
+
+def test_epub_urls_carry_break_points_and_keep_their_scheme_whole(essay):
+    import zipfile
+    with zipfile.ZipFile(essay["epub"]) as epub:
+        text = "".join(epub.read(n).decode() for n in epub.namelist() if n.endswith(".xhtml"))
+    links = re.findall(r'<a href="(https?://[^"]+)"[^>]*>(.*?)</a>', text)
+    assert links
+    for href, shown in links:
+        if href.startswith("https://regeneration") or href.startswith("https://www."):
+            assert shown.startswith(href.split("//")[0] + "//\u2060"), shown
+            assert "<wbr/>" in shown or "<wbr />" in shown
+            assert re.sub(r"<wbr ?/>|\u2060", "", shown) == href
+
+
+def test_note_calls_are_superior_figures(essay):
+    """Each call is drawn with the font's superior figures: a full-size glyph whose ink
+    sits well above the baseline (an old-style digit shrunk and raised would sit low)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+    from pdfread import destination_pages
+    calls = {n: page for n, page in destination_pages(essay["pdf"]).items()
+             if n.startswith("noteref-")}
+    pdf = pdfium.PdfDocument(str(essay["pdf"]))
+    x, y = ctypes.c_double(), ctypes.c_double()
+    found = 0
+    for page_number in sorted(set(calls.values())):
+        text = pdf[page_number - 1].get_textpage()
+        for i in range(text.count_chars()):
+            char = chr(raw.FPDFText_GetUnicode(text, i))
+            if not char.isdigit():
+                continue
+            raw.FPDFText_GetCharOrigin(text, i, x, y)
+            size = raw.FPDFText_GetFontSize(text, i) * 0.75
+            bottom = text.get_charbox(i)[1]
+            if bottom - y.value > 0.3 * size:
+                found += 1
+                assert size > 9, "a call is set at the text's size, drawn small by the font"
+    assert found >= len(calls)

@@ -97,8 +97,8 @@ HOSTILE = [
      "templates/book.html.j2", "Z303"),
     ("book-template-style-import", "templates/book.html.j2", "<style>",
      "<style>@import '{url}/s.css';", "templates/book.html.j2", "Z303"),
-    ("colophon-template-img", "templates/colophon.html.j2", "{% for c in corrections %}",
-     '<img src="{url}/c.png">{% for c in corrections %}', "templates/colophon.html.j2", "Z303"),
+    ("colophon-template-img", "templates/colophon.html.j2", "{% for group in correction_groups %}",
+     '<img src="{url}/c.png">{% for group in correction_groups %}', "templates/colophon.html.j2", "Z303"),
     ("epub-css-import", "templates/epub.css", "", "@import url('{url}/e.css');\n",
      "templates/epub.css", "Z303"),
 ]
