@@ -25,11 +25,15 @@ def context_for(title: str, short: str | None = None, author: str = "A Collectiv
 
 
 def inside(c: dict) -> bool:
-    """True if every drawn point of the cover's text lies on the cover."""
-    numbers = [float(n) for text in c["texts"] for d in text["paths"]
-               for n in re.findall(r"-?\d+(?:\.\d+)?", d)]
-    xs, ys = numbers[0::2], numbers[1::2]
-    return 0 <= min(xs) and max(xs) <= c["width"] and 0 <= min(ys) and max(ys) <= c["height"]
+    """True if the ink of every text lies within the cover's margins, none overlapping."""
+    margin = 0.08 * c["width"]
+    boxes = [text["ink"] for text in c["texts"] if text["ink"]]
+    for x0, y0, x1, y1 in boxes:
+        if x0 < margin or x1 > c["width"] - margin or y0 < c["band"]["y"] + c["band"]["height"] \
+                or y1 > c["height"] - margin * 0.9:
+            return False
+    ordered = sorted(boxes, key=lambda b: b[1])
+    return all(a[3] <= b[1] for a, b in zip(ordered, ordered[1:]))
 
 
 def title_from(seed: list[int], length: int) -> str:

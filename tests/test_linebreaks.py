@@ -202,4 +202,5 @@ def test_note_calls_are_superior_figures(essay):
             if bottom - y.value > 0.3 * size:
                 found += 1
                 assert size > 9, "a call is set at the text's size, drawn small by the font"
+                assert text.get_charbox(i)[3] - bottom < 0.45 * size   # a small glyph
     assert found >= len(calls)

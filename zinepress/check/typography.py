@@ -298,6 +298,8 @@ def mark_widows_and_orphans(pages: list[PageReport]) -> None:
         main_after = [line for line in after.lines if line.kind == "text"]
         if not main_before or not main_after:
             continue
+        if not justified_page(before) or not justified_page(after):
+            continue  # ragged text (references, verse): where a paragraph ends is unknown
         last, first = main_before[-1], main_after[0]
         if not is_full(last, before.lines) or first.size != last.size:
             continue  # the paragraph ends here, or the next page starts with a heading
@@ -308,6 +310,12 @@ def mark_widows_and_orphans(pages: list[PageReport]) -> None:
                 before.orphan = True
         if not is_full(first, after.lines) and len(first.text.split()) > 0:
             after.widow = True
+
+
+def justified_page(page: PageReport) -> bool:
+    """True if most of the page's main text lines reach the measure (justified text)."""
+    main = [line for line in page.lines if line.kind == "text"]
+    return bool(main) and sum(is_full(line, page.lines) for line in main) >= 0.6 * len(main)
 
 
 def analyse(path: Path) -> Report:

@@ -68,8 +68,13 @@ class Face:
         units += sum(self.kerning.get(pair, 0) for pair in zip(names, names[1:]))
         return units * size / self.upem + tracking * size * max(0, len(names) - 1)
 
-    def path(self, text: str, size: float, x: float, y: float, tracking: float = 0.0) -> str:
-        """Return SVG path data for ``text`` with its baseline starting at (x, y)."""
+    def path(self, text: str, size: float, x: float, y: float, tracking: float = 0.0,
+             bounds: list | None = None) -> str:
+        """Return SVG path data for ``text`` with its baseline starting at (x, y).
+
+        ``bounds``, if given, receives the ink's (x0, y0, x1, y1) on the page.
+        """
+        from fontTools.pens.boundsPen import ControlBoundsPen
         from fontTools.pens.svgPathPen import SVGPathPen
         from fontTools.pens.transformPen import TransformPen
         scale = size / self.upem
@@ -77,7 +82,13 @@ class Face:
         parts, pen_x = [], 0.0
         for i, name in enumerate(names):
             pen = SVGPathPen(self.glyphs, ntos=short_number)
-            self.glyphs[name].draw(TransformPen(pen, (scale, 0, 0, -scale, x + pen_x, y)))
+            transform = (scale, 0, 0, -scale, x + pen_x, y)
+            self.glyphs[name].draw(TransformPen(pen, transform))
+            if bounds is not None:
+                box = ControlBoundsPen(self.glyphs)
+                self.glyphs[name].draw(TransformPen(box, transform))
+                if box.bounds:
+                    bounds.append(box.bounds)
             parts.append(pen.getCommands())
             pen_x += self.hmtx[name][0] * scale + tracking * size
             if i + 1 < len(names):
@@ -300,11 +311,13 @@ def choose_title(context: dict, font: Face, box: tuple[float, float], spec: dict
 
 def draw(block: TextBlock, font: Face, x: float, top: float, tracking: float) -> dict:
     """Return one text block as outlines, first baseline one size below ``top``."""
-    paths = []
+    paths, boxes = [], []
     for i, line in enumerate(block.lines):
         baseline = top + block.size * 0.82 + i * block.leading
-        paths.append(font.path(line, block.size, x, baseline, tracking))
-    return {"paths": paths, "lines": list(block.lines), "size": block.size}
+        paths.append(font.path(line, block.size, x, baseline, tracking, boxes))
+    ink = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+           max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None
+    return {"paths": paths, "lines": list(block.lines), "size": block.size, "ink": ink}
 
 
 def cover_image(root: Path, name: str | None, target: str) -> str | None:
