@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ZP     := $(BIN)/python build.py
 
-.PHONY: browser-check all build pdf pdf-letter pdf-large-print epub colophon zine check new test bench preview a11y epub-look clean distclean
+.PHONY: browser-check all build pdf pdf-letter pdf-large-print epub colophon zine check new typography test bench preview a11y epub-look clean distclean
 
 all: build
 
@@ -44,6 +44,10 @@ check: $(STAMP)
 new: $(STAMP)
 	@test -n "$(DIR)" || { echo "usage: make new DIR=path/to/new-zine" >&2; exit 2; }
 	$(ZP) new "$(DIR)"
+
+typography: $(STAMP)
+	$(ZP) build pdf pdf-letter
+	$(ZP) check --typography
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

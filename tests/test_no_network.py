@@ -97,8 +97,8 @@ HOSTILE = [
      "templates/book.html.j2", "Z303"),
     ("book-template-style-import", "templates/book.html.j2", "<style>",
      "<style>@import '{url}/s.css';", "templates/book.html.j2", "Z303"),
-    ("colophon-template-img", "templates/colophon.html.j2", "{% for c in corrections %}",
-     '<img src="{url}/c.png">{% for c in corrections %}', "templates/colophon.html.j2", "Z303"),
+    ("colophon-template-img", "templates/colophon.html.j2", "{% for group in correction_groups %}",
+     '<img src="{url}/c.png">{% for group in correction_groups %}', "templates/colophon.html.j2", "Z303"),
     ("epub-css-import", "templates/epub.css", "", "@import url('{url}/e.css');\n",
      "templates/epub.css", "Z303"),
 ]
@@ -187,7 +187,7 @@ def test_metadata_markup_is_text_in_pdf_and_epub(tiny_project, capsys):
     assert code == 0, err
     build = tiny_project / "build"
     [reading] = [p for p in build.glob("*.pdf")]
-    assert SCRIPT_TITLE in page_texts(reading)[0]
+    assert any(SCRIPT_TITLE in text for text in page_texts(reading)[:4])   # the title page
     [book] = list(build.glob("*.epub"))
     with zipfile.ZipFile(book) as epub:
         texts = {name: epub.read(name).decode("utf-8") for name in epub.namelist()

@@ -45,8 +45,7 @@ def test_each_chapter_starts_on_its_own_page(a5, essay_book):
 
 def test_contents_page_lists_chapters_with_their_real_page_numbers(a5, essay_book):
     pages = destination_pages(a5)
-    contents = squash(page_texts(a5)[1])
-    assert contents.startswith("Contents")
+    [contents] = [squash(text) for text in page_texts(a5)[:6] if squash(text).startswith("Contents")]
     positions = []
     for chapter in essay_book.chapters:
         number = pages[chapter.ident]

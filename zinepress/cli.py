@@ -45,6 +45,9 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check the sources without rendering")
     check.add_argument("--strict", action="store_true", help="make lint findings fatal")
+    check.add_argument("--typography", nargs="*", type=Path, metavar="PDF",
+                       help="instead, report the typography of built PDFs (default: the "
+                            "reading PDFs in build/): straight quotes, hyphens, loose lines")
 
     impose = sub.add_parser("impose", help="impose any PDF for printing: a zine, a mini-zine, "
                                            "quarter-size zines")
@@ -162,6 +165,9 @@ def run(args: argparse.Namespace) -> int:
         log.info("new zine in %s: edit source/metadata.yaml and source/01-start.md, "
                  "then run make there", root)
         return 0
+    if args.command == "check" and args.typography is not None:
+        from zinepress.check.typography import run_report
+        return run_report(args.root, args.typography)
     if args.command == "check":
         from zinepress.check.run import run_check
         return run_check(args.root, strict=args.strict)

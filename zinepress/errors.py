@@ -86,6 +86,7 @@ CODES: dict[str, str] = {
     "Z702": "a Muse text to import cannot be read or is not UTF-8",
     "Z710": "a folder given to the catalogue is not a zinepress project",
     "Z711": "two texts of one catalogue have the same slug",
+    "Z720": "a PDF the typography report should read is missing (build it first)",
     "Z900": "an unknown output name",
     "L101": "a reference entry that no citation uses",
     "L102": "a citation with no reference entry",

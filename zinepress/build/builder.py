@@ -173,7 +173,11 @@ class Build:
         recipe = RECIPES[name]
         if recipe.text and self._ast is None:
             from zinepress.convert.pandoc import read_ast
-            self._ast = tuple(read_ast(self.book))
+            from zinepress.convert.typography import break_urls, typeset_blocks
+            from zinepress.render.templates import typography_rules
+            rules = typography_rules(self.book)   # None when metadata says typography: false
+            self._ast = tuple(break_urls(chapter if rules is None else typeset_blocks(chapter, rules))
+                              for chapter in read_ast(self.book))
         if recipe.fonts and not self._glyphs_checked:
             self._glyphs_checked = True
             from zinepress.check.glyphs import missing_glyphs

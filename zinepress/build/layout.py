@@ -50,6 +50,7 @@ class PartJob:
     furniture: bool = False
     fonts: tuple[str, ...] = ()  # the metadata's extra font files
     tagged: bool = False         # write the structure tree (body parts only)
+    hyphenation: tuple = ()      # the language table's hyphenation rules, as sorted items
 
 
 def lay_out(job: PartJob):
@@ -58,7 +59,7 @@ def lay_out(job: PartJob):
     root = Path(job.root)
     return layout_part(job.html, root, root / "templates", job.source, job.epoch,
                        job.first_right, job.furniture, [Path(f) for f in job.fonts],
-                       job.tagged and not job.furniture)
+                       job.tagged and not job.furniture, dict(job.hyphenation))
 
 
 class PartCache:
@@ -167,25 +168,29 @@ def units(sizes: Sequence[int], least: int | None = None) -> list[list[int]]:
 
 def reading_pdf(html_for: Callable[..., str], chapters: Sequence, root: Path,
                 build_dir: Path, fingerprint: str, owner: str, epoch: int | None = None,
-                run: Run = run_here, fonts: tuple[str, ...] = (), tagged: bool = False) -> bytes:
+                run: Run = run_here, fonts: tuple[str, ...] = (), tagged: bool = False,
+                hyphenation: dict | None = None) -> bytes:
     """Return the reading PDF, laid out part by part (see the module's docstring).
 
     ``html_for(template, **values)`` renders a template with the book's context;
     ``chapters`` are the print chapters (:class:`~zinepress.convert.pandoc.HtmlChapter`);
     ``fingerprint`` hashes what shapes a layout besides its HTML (stylesheets, fonts,
     tools); ``owner`` names the output in the cache; ``fonts``: extra font files;
-    ``tagged``: every part keeps its structure tree and the book gets one, joined.
+    ``tagged``: every part keeps its structure tree and the book gets one, joined;
+    ``hyphenation``: the language table's rules for the line breaker.
     """
     from zinepress.formats.pdf import source_date_epoch
     from zinepress.formats.pdffile.assemble import FurnitureRun, PlacedPart, assemble
     cache = PartCache(build_dir, owner)
 
     from zinepress.build.manifest import sha256_file
-    shaping = key(fingerprint, str(tagged), *(f"{f}={sha256_file(Path(f))}" for f in fonts))
+    rules = tuple(sorted((hyphenation or {}).items()))
+    shaping = key(fingerprint, str(tagged), repr(rules),
+                  *(f"{f}={sha256_file(Path(f))}" for f in fonts))
 
     def job(html: str, source: str, first_right: bool = True, furniture: bool = False):
         return PartJob(key(shaping, html, str(first_right), str(furniture)), html,
-                       str(root), source, epoch, first_right, furniture, fonts, tagged)
+                       str(root), source, epoch, first_right, furniture, fonts, tagged, rules)
 
     groups = units([len(ch.html) for ch in chapters])
     htmls = [html_for("book.html.j2", show=["chapters"], chapters=[chapters[i] for i in group])

@@ -31,8 +31,9 @@ log = logging.getLogger("zinepress")
 TEXT = ("source/metadata.yaml", "source/*.md", "source/**/*")
 NOT_INPUTS = ("source/original/",)
 SHARED = ("templates/fonts/*", "templates/lang/*")
-PRINT = TEXT + SHARED + ("templates/book.html.j2", "templates/colophon.html.j2",
-                         "templates/print.css")
+COVER = ("templates/cover.svg.j2", "templates/cover.yaml")
+PRINT = TEXT + SHARED + COVER + ("templates/book.html.j2", "templates/colophon.html.j2",
+                                 "templates/print.css")
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,11 @@ def print_context(book: Book, prepared: Prepared, page: Page,
                   stylesheet: str | None = None) -> dict:
     """Return what the print templates need besides the chapters."""
     from zinepress.formats.urls import project_url
+    from zinepress.render.cover import render_cover
     from zinepress.render.templates import render_colophon
-    return {**context(book, prepared), "colophon": render_colophon(book, prepared.tools, "print"),
+    values = context(book, prepared)
+    return {**values, "colophon": render_colophon(book, prepared.tools, "print"),
+            "cover_svg": render_cover(book.root, values, "print", page.size),
             "page": {"name": page.name, "size": page.size},
             "edition_css": [stylesheet] if stylesheet else [],
             "extra_css": [project_url(book.root, p) for p in extra_css(book)]}
@@ -118,15 +122,24 @@ def print_html(book: Book, prepared: Prepared, page: Page, stylesheet: str | Non
     from zinepress.render.templates import render_template
     return render_template(book.root, "book.html.j2", {
         **print_context(book, prepared, page, stylesheet),
-        "chapters": print_chapters(book, list(prepared.ast))})
+        "chapters": print_chapters(book, list(prepared.ast), title=chapter_title(book))})
+
+
+def chapter_title(book: Book) -> Callable[[str], str]:
+    """Return the typography pass for chapter titles (the language's rules)."""
+    from zinepress.render.templates import typeset_value, typography_rules
+    rules = typography_rules(book)
+    return lambda title: typeset_value(title, rules)
 
 
 def whole_book_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | None = None) -> bytes:
     """Return the reading PDF laid out in one piece (what :func:`reading_pdf` must equal)."""
     from zinepress.formats import pdf
+    from zinepress.render.templates import words
     html = print_html(book, prepared, PAGES[page], stylesheet)
     return pdf.render_pdf(html, book.root, book.root / "templates", "templates/book.html.j2",
-                          prepared.epoch, fonts=extra_fonts(book), tagged=True)
+                          prepared.epoch, fonts=extra_fonts(book), tagged=True,
+                          hyphenation=words(book).get("hyphenation"))
 
 
 def reading_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | None = None,
@@ -141,17 +154,19 @@ def reading_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | Non
     from zinepress.build import layout
     from zinepress.convert.pandoc import print_chapters
     from zinepress.formats import pdffile
-    from zinepress.render.templates import render_template
+    from zinepress.render.templates import render_template, words
     values = print_context(book, prepared, PAGES[page], stylesheet)
 
     def html_for(template: str, **more) -> str:
         return render_template(book.root, template, {**values, **more})
 
     fingerprint = layout.style_fingerprint(book.root, [page, stylesheet or "", str(prepared.epoch)])
-    data = layout.reading_pdf(html_for, print_chapters(book, list(prepared.ast)), book.root,
+    chapters = print_chapters(book, list(prepared.ast), title=chapter_title(book))
+    data = layout.reading_pdf(html_for, chapters, book.root,
                               Path(book.root) / "build", fingerprint, page, prepared.epoch,
                               run or layout.run_here,
-                              fonts=tuple(str(p) for p in extra_fonts(book)), tagged=True)
+                              fonts=tuple(str(p) for p in extra_fonts(book)), tagged=True,
+                              hyphenation=words(book).get("hyphenation"))
     if back_cover:
         pdffile.warn_if_colophon_overflows(data, page)
     return data
@@ -173,9 +188,10 @@ def colophon_pdf(book: Book, prepared: Prepared) -> bytes:
 def epub(book: Book, prepared: Prepared) -> bytes:
     """Return the EPUB 3: chapters, cover, stylesheets and package (:mod:`zinepress.formats.epub`)."""
     from zinepress.formats.epub import render_epub
-    from zinepress.render.templates import render_colophon, render_template
+    from zinepress.render.templates import render_colophon
+    from zinepress.render.cover import render_cover
     from zinepress.render.layers import template_file
-    cover = render_template(book.root, "cover.svg.j2", context(book, prepared))
+    cover = render_cover(book.root, context(book, prepared), "epub")
     sheets = [("epub.css", template_file(book.root, "epub.css").read_bytes())] + [
         (f"extra-{i}-{css.name}", css.read_bytes()) for i, css in enumerate(extra_css(book), 1)]
     return render_epub(book, list(prepared.ast), render_colophon(book, prepared.tools, "epub"),
@@ -259,8 +275,8 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
            parts=True,
            help="large-print reading PDF, A4, 17 pt"),
     Recipe("epub", "{slug}.epub", epub,
-           TEXT + SHARED + ("templates/epub.css", "templates/cover.svg.j2",
-                            "templates/colophon.html.j2", "templates/epub/*"),
+           TEXT + SHARED + COVER + ("templates/epub.css", "templates/colophon.html.j2",
+                                     "templates/epub/*"),
            text=True, uses_css=True, help="EPUB 3"),
     Recipe("colophon", "{slug}-colophon.pdf", colophon_pdf,
            ("source/metadata.yaml", "templates/colophon.html.j2",

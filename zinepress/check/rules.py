@@ -80,6 +80,7 @@ def check_book(book: Book) -> list[ZineError]:
     errors += check_lacunae(book)
     errors += check_stylesheets(book)
     errors += check_fonts(book)
+    errors += check_cover(book)
     errors += check_templates(book)
     return errors
 
@@ -273,6 +274,21 @@ def check_fonts(book: Book) -> list[ZineError]:
                                    hint="give a .ttf, .otf, .woff or .woff2 file")]
         errors += found
     return errors
+
+
+def check_cover(book: Book) -> list[ZineError]:
+    """The metadata's cover image must be an image file inside ``source/``."""
+    image = (book.meta.get("cover") or {}).get("image")
+    if not image:
+        return []
+    shown = f"{SOURCE_DIR}/{METADATA_FILE}"
+    _, lines = metadata.parse_yaml(book.metadata_text, Path(shown))
+    line = lines.get(("cover", "image"), lines.get(("cover",)))
+    found = _check_resource(book, image, shown, line, "image")
+    if not found and Path(image).suffix.lower() not in (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"):
+        found = [ZineError(shown, line, "Z307",
+                           f"cover image '{image}' is not a PNG, JPEG, GIF, SVG or WebP file")]
+    return found
 
 
 def check_templates(book: Book) -> list[ZineError]:

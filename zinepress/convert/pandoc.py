@@ -393,8 +393,12 @@ def images_from_source(blocks: list[dict], source_dir) -> list[dict]:
     return walk(blocks, visit)
 
 
-def print_chapters(book: Book, chapters: list[list[dict]]) -> list[HtmlChapter]:
-    """Return each chapter as an HTML fragment for the print template."""
+def print_chapters(book: Book, chapters: list[list[dict]],
+                   title=lambda text: text) -> list[HtmlChapter]:
+    """Return each chapter as an HTML fragment for the print template.
+
+    ``title`` typesets the chapter titles the contents page shows (metadata strings).
+    """
     parts: list[list[dict]] = []
     number = 1
     source_dir = book.root / "source"
@@ -403,5 +407,5 @@ def print_chapters(book: Book, chapters: list[list[dict]]) -> list[HtmlChapter]:
         shaped, number = notes_for_print(
             images_from_source(mark_attributions(chapter_blocks), source_dir), number, labels[i])
         parts.append(shaped)
-    return [HtmlChapter(ch.ident, ch.title, ch.role, html)
+    return [HtmlChapter(ch.ident, title(ch.title), ch.role, html)
             for ch, html in zip(book.chapters, html_parts(parts))]

@@ -28,11 +28,12 @@ from urllib.parse import unquote, urlparse
 
 import weasyprint
 import weasyprint.pdf.fonts
-from weasyprint.formatting_structure.boxes import LineBox
+from weasyprint.formatting_structure.boxes import FootnoteAreaBox, InlineBox, LineBox, TextBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from zinepress.errors import ZineError
+from zinepress.formats import linebreaks
 from zinepress.formats.urls import project_url, real_path
 from zinepress.render.layers import is_default_template, overlay_path
 
@@ -193,7 +194,8 @@ def base_url(root: Path, base_dir: Path) -> str:
 
 
 def render_pdf(html: str, root: Path, base_dir: Path, source: str,
-               epoch: int | None = None, fonts: list[Path] = (), tagged: bool = False) -> bytes:
+               epoch: int | None = None, fonts: list[Path] = (), tagged: bool = False,
+               hyphenation: dict | None = None) -> bytes:
     """Return the PDF bytes of ``html``; relative URLs resolve against ``base_dir``.
 
     ``fonts`` are font files (inside ``root``) offered to the layout besides those of
@@ -203,41 +205,54 @@ def render_pdf(html: str, root: Path, base_dir: Path, source: str,
     when the PDF is written, after layout, so pages and note placement do not change.
     They do not claim PDF/UA: WeasyPrint tags no language of parts and no notes as such.
 
-    Each footnote must sit on the page of its call. WeasyPrint sometimes pushes a note
-    to the next page to satisfy ``widows``/``orphans`` of the block at the page foot
-    (Kozea/WeasyPrint#2502); when that happens the culprit block gets ``widows: 1;
-    orphans: 1`` and the book is laid out again, at most :data:`MAX_NOTE_FIXES` times.
+    The book is laid out, looked at, and laid out again (at most :data:`MAX_LAYOUTS`
+    times) until nothing is left to fix:
+
+    - lines: the first layout measures every word; :class:`LineBreaking` chooses each
+      justified paragraph's breaks as a whole (:mod:`zinepress.formats.linebreaks`);
+      the next layout is checked against the plan, and a word divided over a page turn
+      is set whole in a plan with the same number of lines. ``hyphenation`` holds the
+      language's rules (its language table's ``hyphenation``);
+    - footnotes: each must sit on the page of its call. WeasyPrint sometimes pushes a
+      note to the next page to satisfy ``widows``/``orphans`` of the block at the page
+      foot (Kozea/WeasyPrint#2502); that block gets ``widows: 1; orphans: 1``.
     """
-    document = lay_out(html, root, base_dir, source, fonts=fonts)
+    document = lay_out(html, root, base_dir, source, fonts=fonts, hyphenation=hyphenation)
     with source_date_epoch(epoch):
         return document.write_pdf(pdf_identifier=True, pdf_tags=tagged)
 
 
 def lay_out(html: str, root: Path, base_dir: Path, source: str, extra_css: str = "",
-            fix_notes: bool = True, fonts: list[Path] = ()):
+            fix: bool = True, fonts: list[Path] = (), hyphenation: dict | None = None):
     """Return the laid-out WeasyPrint document of ``html`` (see :func:`render_pdf`).
 
-    ``extra_css`` is laid over the document's own stylesheets; ``fix_notes`` runs the
-    footnote relayout; ``fonts`` as for :func:`render_pdf`.
+    ``extra_css`` is laid over the document's own stylesheets; ``fix`` runs the line
+    breaking and footnote relayouts; ``fonts`` and ``hyphenation`` as for
+    :func:`render_pdf`.
     """
     quiet_weasyprint()
     fetcher = ProjectFetcher(root, source)
-    html = number_blocks(html)
+    index = linebreaks.index_html(number_blocks(linebreaks.open_breaks(html)))
+    lines = LineBreaking(index, linebreaks.Hyphenation.from_table(hyphenation))
     relaxed: set[str] = set()
     font_config = project_fonts(root)
     faces = font_faces(root, list(fonts))
     try:
-        for _ in range(MAX_NOTE_FIXES + 1):
-            css = faces + extra_css + "".join(f'[data-b="{b}"] {{ widows: 1 !important; orphans: 1 !important; }}' for b in sorted(relaxed))
-            document = weasyprint.HTML(string=html, base_url=base_url(root, base_dir),
+        for layout in range(MAX_LAYOUTS):
+            css = faces + extra_css + relaxed_css(relaxed)
+            document = weasyprint.HTML(string=linebreaks.apply_edits(index, lines.edits),
+                                       base_url=base_url(root, base_dir),
                                        url_fetcher=fetcher).render(
                 stylesheets=[weasyprint.CSS(string=css, url_fetcher=fetcher,
                                             font_config=font_config)] if css else None,
                 font_config=font_config)
-            culprits = {last_block(document.pages[page]) for page in notes_off_their_page(document)}
-            if not fix_notes or not culprits - relaxed - {None}:
+            if not fix or layout + 1 == MAX_LAYOUTS:
                 break
-            relaxed |= culprits - {None}
+            culprits = {last_block(document.pages[page]) for page in notes_off_their_page(document)}
+            new_culprits = culprits - relaxed - {None}
+            relaxed |= new_culprits
+            if not lines.fix(document) and not new_culprits:
+                break
         return document
     except FatalURLFetchingError:
         raise ZineError(source, None, "Z305",
@@ -245,12 +260,279 @@ def lay_out(html: str, root: Path, base_dir: Path, source: str, extra_css: str =
                         " (only files inside the project are read)") from None
 
 
-MAX_NOTE_FIXES = 8
-_BLOCK_START = re.compile(r"<(p|li|h[1-6])(?=[\s>])")
+MAX_LAYOUTS = 4
+
+
+def relaxed_css(blocks: set[str]) -> str:
+    return "".join(f'[data-b="{b}"] {{ widows: 1 !important; orphans: 1 !important; }}'
+                   for b in sorted(blocks))
+
+
+class LineBreaking:
+    """The line breaks of one document across its layouts: plan, check, mend.
+
+    :meth:`fix` takes one laid-out document (a whole book or a chapter alone) and
+    returns True when the next layout must be made.
+    """
+
+    def __init__(self, index: linebreaks.HtmlIndex, rules: linebreaks.Hyphenation):
+        self.index, self.rules = index, rules
+        self.edits = linebreaks.Edits()
+        self.plans: dict[str, linebreaks.Plan] = {}
+        self.paragraphs: dict[str, linebreaks.Paragraph] = {}
+        self.planned = False
+
+    def fix(self, document) -> bool:
+        placed = linebreaks.place_lines(laid_out_lines(document), self.index)
+        if not self.planned:
+            self.planned = True
+            self.paragraphs = {par.block: par for par in
+                               measure_paragraphs(placed, self.index, self.rules)}
+            self.plans = linebreaks.plan_book(list(self.paragraphs.values()),
+                                              len(document.pages), self.edits)
+            return bool(self.plans)
+        changed = False
+        fixes = {}
+        for block, block_lines in group(placed).items():
+            plan = self.plans.get(block)
+            if plan is None:
+                continue
+            if [line.start for line in block_lines] != plan.starts(self.paragraphs[block]):
+                self.edits.drop(block)            # not as planned: leave it to WeasyPrint
+                del self.plans[block]
+                changed = True
+                continue
+            turns = [k for k, line in enumerate(block_lines[:-1])
+                     if line.hyphenated and line.last_on_page]
+            if turns:
+                words = frozenset(plan.breaks[k].token for k in turns)
+                fixes[block] = (plan.whole | words, len(plan.breaks))
+        for block, (whole, count) in fixes.items():
+            replanned = linebreaks.optimise(self.paragraphs[block], no_hyphen=whole, lines=count)
+            if replanned is None:
+                replanned = linebreaks.optimise(self.paragraphs[block], no_hyphen=whole)
+            if replanned is not None:
+                replanned.whole = whole
+                self.plans[block] = replanned
+                self.edits.set(block, replanned)
+                changed = True
+        return changed
+
+
+def group(lines: list[linebreaks.Line]) -> dict[str, list[linebreaks.Line]]:
+    grouped: dict[str, list[linebreaks.Line]] = {}
+    for line in lines:
+        grouped.setdefault(line.block, []).append(line)
+    return grouped
+
+
+def laid_out_lines(document) -> list[linebreaks.Line]:
+    """Return every line of a numbered block (``data-b``), page by page, in reading order."""
+    lines: list[linebreaks.Line] = []
+    for number, page in enumerate(document.pages, start=1):
+        main: list[linebreaks.Line] = []
+        notes: list[linebreaks.Line] = []
+        for area in page._page_box.children:
+            if isinstance(area, FootnoteAreaBox):
+                collect_lines(area, number, None, notes)
+            elif getattr(area, "element_tag", None) == "html":
+                collect_lines(area, number, None, main)
+        if main:
+            main[-1].last_on_page = True
+        lines += main + notes
+    return lines
+
+
+def collect_lines(box, page: int, block: str | None, out: list) -> None:
+    element = getattr(box, "element", None)
+    tag = getattr(box, "element_tag", "") or ""
+    if element is not None and "::" not in tag and not isinstance(box, (InlineBox, TextBox)) \
+            and element.get("data-b"):
+        block = element.get("data-b")
+    if isinstance(box, LineBox):
+        if block is not None:
+            out.append(line_record(box, page, block))
+        return
+    for child in getattr(box, "children", None) or []:
+        collect_lines(child, page, block, out)
+
+
+def line_record(box, page: int, block: str) -> linebreaks.Line:
+    texts = [t for t in box.descendants() if isinstance(t, TextBox) and "::" not in t.element_tag]
+    style = box.style
+    extra = max((t.justification_spacing for t in texts), default=0.0)
+    return linebreaks.Line(
+        block=block, page=page, text="".join(t.text for t in texts),
+        justified=style["text_align_all"] == "justify", extra=extra,
+        spaces=sum(spaces(t.text) for t in texts),
+        font_size=style["font_size"], height=box.height or style["font_size"], box=box)
+
+
+def spaces(text: str) -> int:
+    """Count the spaces WeasyPrint stretches to justify a line (space and no-break space)."""
+    return text.count(" ") + text.count("\u00a0")
+
+
+# -- measuring paragraphs for the line breaker ------------------------------------------
+
+def measure_paragraphs(lines: list[linebreaks.Line], index: linebreaks.HtmlIndex,
+                       rules: linebreaks.Hyphenation) -> list[linebreaks.Paragraph]:
+    """Return the paragraphs the line breaker may set: justified, of more than one line,
+    with every word measured as WeasyPrint measures it (same fonts, styles, shaping)."""
+    measure = TextMeasure()
+    paragraphs = []
+    for block, block_lines in group(lines).items():
+        if len(block_lines) < 2 or not all(line.justified for line in block_lines):
+            continue
+        par = measure_paragraph(block, block_lines, index.texts[block], measure, rules)
+        if par is not None:
+            paragraphs.append(par)
+    return paragraphs
+
+
+class TextMeasure:
+    """Widths of text in a computed style, from the same Pango layouts WeasyPrint makes.
+
+    ``create_layout`` and ``line_size`` are WeasyPrint's helpers (``text.line_break``)
+    and the glyph walk is the one its ``draw.text`` does; this is the one place that
+    reaches inside WeasyPrint for them.
+    """
+
+    def __init__(self):
+        from weasyprint.text.ffi import FROM_UNITS, ffi
+        from weasyprint.text.line_break import create_layout, line_size
+        self.create_layout, self.line_size = create_layout, line_size
+        self.ffi, self.from_units = ffi, FROM_UNITS
+        self.cache: dict[tuple[str, int], float] = {}
+
+    def __call__(self, text: str, style) -> float:
+        """Return the width of ``text`` set alone in ``style``."""
+        key = (text, id(style))
+        if key not in self.cache:
+            layout = self.create_layout(text, style, None, None, 0)
+            line, _ = layout.get_first_line()
+            self.cache[key] = self.line_size(line, style)[0]
+        return self.cache[key]
+
+    def advances(self, text: str, style) -> list[float]:
+        """Return the advance of each character of ``text`` set in ``style`` (one layout).
+
+        A ligature's width goes to its first character; kerning to the pair's first.
+        """
+        layout = self.create_layout(text, style, None, None, 0)
+        line, _ = layout.get_first_line()
+        utf8 = text.encode("utf-8")
+        by_byte = [0.0] * (len(utf8) + 1)
+        run = line.runs[0]
+        while run != self.ffi.NULL:
+            item = run.data
+            run = run.next
+            glyphs = item.glyphs
+            for i in range(glyphs.num_glyphs):
+                by_byte[item.item.offset + glyphs.log_clusters[i]] += \
+                    glyphs.glyphs[i].geometry.width * self.from_units
+        advances, byte = [], 0
+        for char in text:
+            size = len(char.encode("utf-8"))
+            advances.append(sum(by_byte[byte: byte + size]))
+            byte += size
+        return advances
+
+
+def measure_paragraph(block: str, block_lines, text: str, measure,
+                      rules: linebreaks.Hyphenation) -> linebreaks.Paragraph | None:
+    """Return one paragraph's words, widths and break points (None if it cannot be read)."""
+    advance = [0.0] * (len(text) + 1)           # each character's advance, px
+    styles: list = [None] * (len(text) + 1)
+    for line in block_lines:
+        offset = line.start
+        for child in line_children(line.box):
+            if not isinstance(child, TextBox):
+                advance[max(0, offset - 1)] += child.margin_width()   # a note call, a marker
+                continue
+            piece = child.text
+            if offset == line.start:
+                piece = piece.lstrip(" ")
+            if child is last_text(line.box):
+                piece = piece.rstrip(" ")
+            if text[offset: offset + len(piece)] != piece:
+                return None
+            for i, width in enumerate(measure.advances(piece, child.style)):
+                advance[offset + i] += width
+                styles[offset + i] = child.style
+            offset += len(piece)
+        if offset != line.end:
+            return None
+    for i in range(len(text)):
+        if styles[i] is None:
+            styles[i] = styles[i - 1] if i else None
+            advance[i] += measure(text[i], styles[i]) if styles[i] is not None and text[i] == " " else 0.0
+    first_box = block_lines[0].box
+    style = first_box.style
+    width = first_box.width
+    indent = style["text_indent"]
+    indent_px = indent.value * width / 100 if indent.unit == "%" else indent.value
+    dictionary = hyphenation_dictionary(style["lang"])
+    breaks = break_opportunities(text, style["lang"])
+    prefix = [0.0]
+    for value in advance:
+        prefix.append(prefix[-1] + value)
+    tokens = []
+    for start, end, spaced in linebreaks.cut_points(text, breaks):
+        hyphens = [(at, prefix[at] - prefix[start] + measure("\u2010", styles[at - 1]),
+                    prefix[end] - prefix[at])
+                   for at in linebreaks.hyphen_points(text[start:end], start, dictionary, rules)]
+        space = advance[end] if spaced else 0.0
+        breakable = (end + 1 if spaced else end) in breaks
+        tokens.append(linebreaks.Token(
+            start, end, width=prefix[end] - prefix[start], space=space, breakable=breakable,
+            spaced=spaced, stretch=text[start:end].count("\u00a0"), hyphens=hyphens))
+    return linebreaks.Paragraph(block, tokens, width - indent_px, width,
+                                style["font_size"], first_box.height)
+
+
+def line_children(box):
+    """Yield a line's text boxes and its pseudo-element boxes (note calls, markers), in order."""
+    for child in box.children:
+        tag = getattr(child, "element_tag", "") or ""
+        if "::" in tag:
+            yield child
+        elif isinstance(child, TextBox):
+            yield child
+        elif isinstance(child, InlineBox):
+            yield from line_children(child)
+
+
+def last_text(box):
+    found = None
+    for child in line_children(box):
+        if isinstance(child, TextBox):
+            found = child
+    return found
+
+
+@functools.lru_cache(maxsize=16)
+def hyphenation_dictionary(lang: str | None):
+    """Return the hyphenation patterns WeasyPrint itself would use for ``lang``."""
+    import pyphen
+    name = lang and pyphen.language_fallback(lang.replace("-", "_"))
+    return pyphen.Pyphen(lang=name, left=linebreaks.HYPHEN_EDGE,
+                         right=linebreaks.HYPHEN_EDGE) if name else None
+
+
+def break_opportunities(text: str, lang: str | None) -> set[int]:
+    """Return the offsets before which Pango's line breaker allows a break."""
+    from weasyprint.text.line_break import get_log_attrs
+    attrs = get_log_attrs(text, lang)
+    return {i for i in range(1, len(text) + 1) if attrs[i].is_line_break}
+
+
+_BLOCK_START = re.compile(r"<(p|li|h[1-6]|span(?=[^>]*\sclass=\"footnote\"))(?=[\s>])")
 
 
 def number_blocks(html: str) -> str:
-    """Give every paragraph-like element a ``data-b`` number, so layout fixes can name it."""
+    """Give every paragraph-like element (and each footnote) a ``data-b`` number, so
+    layout fixes can name it."""
     counter = iter(range(1, 1_000_000))
     return _BLOCK_START.sub(lambda m: f'<{m.group(1)} data-b="{next(counter)}"', html)
 
@@ -324,16 +606,17 @@ class PartLayout:
 
 def layout_part(html: str, root: Path, base_dir: Path, source: str, epoch: int | None = None,
                 first_right: bool = True, furniture: bool = False,
-                fonts: list[Path] = (), tagged: bool = False) -> PartLayout:
+                fonts: list[Path] = (), tagged: bool = False,
+                hyphenation: dict | None = None) -> PartLayout:
     """Return the layout of one part of a book (``furniture``: its page furniture only).
 
-    A body part is laid out without page furniture and with the footnote fix; its
-    first page is a right page unless ``first_right`` is false.
+    A body part is laid out without page furniture, with the line breaking and the
+    footnote fix; its first page is a right page unless ``first_right`` is false.
     """
     side = "" if first_right else "html { break-before: left; }"
     document = lay_out(html, root, base_dir, source,
                        extra_css=side + ("" if furniture else NO_FURNITURE),
-                       fix_notes=not furniture, fonts=fonts)
+                       fix=not furniture, fonts=fonts, hyphenation=hyphenation)
     first_page: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for name in page.anchors:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import logging
 from pathlib import Path
 
@@ -134,3 +135,42 @@ def format_names(names: list[str], tag: str) -> str:
     """
     from babel.lists import format_list
     return format_list(list(names), locale=babel_locale(tag)) if names else ""
+
+
+_NUMERIC_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+
+
+def gloss_numeric_dates(text: str, tag: str, not_after: dt.date | None, labels: dict) -> str:
+    """Return ``text`` with each numeric date (``1/12/2026``) followed by its reading.
+
+    Month/day and day/month orders both exist, so ``1/12/2026`` says nothing for sure;
+    the words stay as the source wrote them and a bracketed gloss gives the reading in
+    words: the one reading when the other is impossible or later than ``not_after``
+    (the edition cannot quote a later retrieval), else both.
+
+    >>> labels = {"date-gloss": "[{date}]", "date-gloss-either": "[{first} or {second}]"}
+    >>> gloss_numeric_dates("Retrieved on 1/12/2026 from", "en-GB", dt.date(2026, 11, 25), labels)
+    'Retrieved on 1/12/2026 [12 January 2026] from'
+    >>> gloss_numeric_dates("on 3/4/2020", "en-GB", None, labels)
+    'on 3/4/2020 [4 March 2020 or 3 April 2020]'
+    """
+    def gloss(match: re.Match) -> str:
+        a, b, year = (int(g) for g in match.groups())
+        readings = []
+        for month, day in ((a, b), (b, a)):
+            try:
+                date = dt.date(year, month, day)
+            except ValueError:
+                continue
+            if (not_after is None or date <= not_after) and date not in readings:
+                readings.append(date)
+        if not readings:
+            return match.group(0)
+        if len(readings) == 1:
+            words = labels.get("date-gloss", "[{date}]").format(date=format_date(readings[0], tag))
+        else:
+            words = labels.get("date-gloss-either", "[{first} / {second}]").format(
+                first=format_date(readings[0], tag), second=format_date(readings[1], tag))
+        return f"{match.group(0)} {words}"
+
+    return _NUMERIC_DATE.sub(gloss, text)

@@ -16,7 +16,9 @@ from markupsafe import Markup, escape
 
 from zinepress import __version__
 from zinepress.errors import ZineError
-from zinepress.render.language import format_date, format_names, language_table
+from zinepress.convert.typography import Rules, typeset_string, url_pieces
+from zinepress.render.language import (format_date, format_names, gloss_numeric_dates,
+                                       language_table)
 from zinepress.render.layers import TEMPLATES_DIR, template_dirs
 from zinepress.source.metadata import FIELDS, people
 from zinepress.source.load import Book
@@ -26,11 +28,15 @@ _AUTOLINK = re.compile(r"&lt;((?:https?|mailto):[^\s&]+)&gt;")
 def autolink(text: str) -> Markup:
     """Escape ``text`` and turn ``<https://…>`` autolinks into links.
 
+    The link's text may break only after ``/``, ``.`` or ``-``, never after the scheme
+    (:func:`zinepress.convert.typography.url_pieces`).
+
     >>> str(autolink("from <https://example.org/a?b=1> & more"))
-    'from <a href="https://example.org/a?b=1">https://example.org/a?b=1</a> &amp; more'
+    'from <a href="https://example.org/a?b=1">https://\u2060example.<wbr/>org/a?b=1</a> &amp; more'
     """
     escaped = str(escape(text))
-    return Markup(_AUTOLINK.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', escaped))
+    return Markup(_AUTOLINK.sub(
+        lambda m: f'<a href="{m.group(1)}">{"<wbr/>".join(url_pieces(m.group(1)))}</a>', escaped))
 
 
 def environment(root: Path) -> jinja2.Environment:
@@ -151,9 +157,63 @@ def people_names(value) -> list[str]:
     return [person["name"] for person in people(value) or []] if value else []
 
 
+def typography_rules(book: Book) -> Rules | None:
+    """Return the book's typography rules, or None when metadata says ``typography: false``."""
+    if book.meta.get("typography") is False:
+        return None
+    return Rules.from_table(words(book).get("typography"))
+
+
+def typeset_value(value, rules: Rules | None):
+    """Return a metadata value with every string in it typeset (dates, numbers as they are)."""
+    if rules is None:
+        return value
+    if isinstance(value, str):
+        return typeset_string(value, rules)
+    if isinstance(value, list):
+        return [typeset_value(item, rules) for item in value]
+    if isinstance(value, dict):
+        return {key: typeset_value(item, rules) for key, item in value.items()}
+    return value
+
+
+# Shown to readers; identifiers, file names, CSS paths and from/to pairs are not.
+TYPESET_FIELDS = ("title", "subtitle", "short-title", "author", "translator", "editor",
+                  "published-as", "source", "notes", "rights", "description", "subject")
+
+
+def group_corrections(corrections: list[dict]) -> list[dict]:
+    """Return corrections in order, those in a row with the same reason as one group.
+
+    The colophon then gives the shared reason once, so it still fits the back cover.
+
+    >>> [len(g["items"]) for g in group_corrections(
+    ...     [{"reason": "a"}, {"reason": "b"}, {"reason": "b"}, {"reason": "a"}])]
+    [1, 2, 1]
+    """
+    groups: list[dict] = []
+    for correction in corrections:
+        if groups and groups[-1]["reason"] == correction.get("reason"):
+            groups[-1]["items"].append(correction)
+        else:
+            groups.append({"reason": correction.get("reason"), "items": [correction]})
+    return groups
+
+
 def book_context(book: Book, tools: dict[str, str]) -> dict:
     """Return the values every template may use."""
+    rules = typography_rules(book)
     meta = {field.name: book.meta.get(field.name) for field in FIELDS}
+    lang_labels = dict(words(book).get("labels") or {})
+    for name in ("source", "notes"):
+        if meta.get(name):
+            meta[name] = gloss_numeric_dates(meta[name], meta["lang"], meta["edition"]["date"],
+                                             lang_labels)
+    for name in TYPESET_FIELDS:
+        meta[name] = typeset_value(meta[name], rules)
+    meta["corrections"] = [{**c, "change": typeset_value(c.get("change"), rules),
+                            "reason": typeset_value(c.get("reason"), rules)}
+                           for c in meta.get("corrections") or []]
     lang = meta["lang"]
     table = words(book)
     edition = meta["edition"]
@@ -174,7 +234,9 @@ def book_context(book: Book, tools: dict[str, str]) -> dict:
         "license": license,
         "rights": meta.get("rights") or license["statement"],
         "corrections": meta.get("corrections") or [],
-        "chapter_titles": {ch.file: ch.title for ch in book.chapters},
+        "correction_groups": group_corrections(meta.get("corrections") or []),
+        "chapter_titles": {ch.file: typeset_value(ch.title, rules) for ch in book.chapters},
+        "typography": rules is not None,
         "tools": {"zinepress": __version__, **tools},
         "t": dict(table.get("labels") or {}),
     }

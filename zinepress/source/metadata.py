@@ -26,7 +26,7 @@ class Field:
     """One metadata field: its YAML name, expected type, whether required, and help."""
 
     name: str
-    kind: str  # "text", "texts", "people", "slug", "license", "footnotes", "date", "lang", "edition", …
+    kind: str  # "text", "texts", "people", "slug", "license", "footnotes", "date", "lang", "edition", "bool", …
     required: bool
     help: str
 
@@ -79,6 +79,11 @@ FIELDS: tuple[Field, ...] = (
           "{numbering: chapter} starts again in every chapter."),
     Field("zine", "zine", False,
           "How the zines are imposed: {layout, signature, duplex, creep, margin, cover-separate}."),
+    Field("typography", "bool", False,
+          "Typography pass at render time (curly quotes, dashes, spaces); default true."),
+    Field("cover", "cover", False,
+          "The front cover: {image: FILE in source/} or {pattern: truchet|stripes|dots|none}, "
+          "and ink/paper colours (#rrggbb)."),
 )
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 PEOPLE_KEYS = {"name", "file-as"}
@@ -201,6 +206,10 @@ def _check_value(field: Field, value: Any, lines, path: Path) -> list[ZineError]
         ok = (isinstance(value, dict) and set(value) <= {"numbering"}
               and value.get("numbering", "book") in NOTE_NUMBERING)
         return [] if ok else [wrong("{numbering: book} or {numbering: chapter}")]
+    if field.kind == "cover":
+        return _check_cover(value, lines, path)
+    if field.kind == "bool":
+        return [] if isinstance(value, bool) else [wrong("true or false")]
     if field.kind == "date":
         return [] if _DATE.match(str(value)) else [wrong("a date YYYY[-MM[-DD]]")]
     if field.kind == "lang":
@@ -245,6 +254,34 @@ def people(value: Any) -> list[dict[str, str]] | None:
         else:
             return None
     return result or None
+
+
+COVER_KEYS = {"image", "pattern", "ink", "paper"}
+COVER_PATTERNS = ("truchet", "stripes", "dots", "none")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _check_cover(value: Any, lines, path: Path) -> list[ZineError]:
+    line = lines.get(("cover",))
+    if not isinstance(value, dict):
+        return [ZineError(path, line, "Z005", "field 'cover' expects a mapping, e.g. "
+                          "{pattern: dots} or {image: cover.jpg}")]
+    errors = []
+    for key in set(value) - COVER_KEYS:
+        errors.append(ZineError(path, lines.get(("cover", key), line), "Z003",
+                                f"unknown cover key '{key}'", hint=nearest(key, COVER_KEYS)))
+    if "pattern" in value and value["pattern"] not in COVER_PATTERNS:
+        errors.append(ZineError(path, lines.get(("cover", "pattern"), line), "Z005",
+                                f"cover pattern must be one of {', '.join(COVER_PATTERNS)}",
+                                hint=nearest(str(value["pattern"]), set(COVER_PATTERNS))))
+    if "image" in value and not isinstance(value["image"], str):
+        errors.append(ZineError(path, lines.get(("cover", "image"), line), "Z005",
+                                "cover image expects a file name under source/"))
+    for key in ("ink", "paper"):
+        if key in value and not (isinstance(value[key], str) and _COLOUR.match(value[key])):
+            errors.append(ZineError(path, lines.get(("cover", key), line), "Z005",
+                                    f"cover {key} expects a colour #rrggbb"))
+    return errors
 
 
 def _check_corrections(value: Any, lines, path: Path) -> list[ZineError]:
