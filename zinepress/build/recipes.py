@@ -249,8 +249,8 @@ def printing(source: str, paper: str, book: Book, prepared: Prepared) -> bytes:
 def cover_png(book: Book, prepared: Prepared) -> bytes:
     """Return the cover (the SVG the EPUB shows) as a PNG, for catalogues and OPDS."""
     from zinepress.formats import image
-    from zinepress.render.templates import render_template
-    svg = render_template(book.root, "cover.svg.j2", context(book, prepared))
+    from zinepress.render.cover import render_cover
+    svg = render_cover(book.root, context(book, prepared), "epub")
     pdf = image.cover_pdf(svg, book.root, book.meta["lang"], book.meta["title"], prepared.epoch)
     return image.pdf_to_png(pdf, image.COVER_WIDTH_PX)
 
@@ -301,8 +301,7 @@ RECIPES: dict[str, Recipe] = {r.name: r for r in (
            ("source/metadata.yaml", "templates/printing.*") + SHARED, after=("pdf-letter",),
            pages_only=True, help="printing instructions for the Letter zine"),
     Recipe("cover", "{slug}-cover.png", cover_png,
-           ("source/metadata.yaml", "templates/cover.svg.j2", "templates/cover-image.html.j2")
-           + SHARED, help="the cover as a PNG, 600 px wide (catalogue, OPDS)"),
+           ("source/metadata.yaml", "templates/cover-image.html.j2") + COVER + SHARED, help="the cover as a PNG, 600 px wide (catalogue, OPDS)"),
     Recipe("cover-thumbnail", "{slug}-cover-thumbnail.jpg", cover_thumbnail, after=("cover",),
            help="the cover as a JPEG, 200 px wide (catalogue list, OPDS thumbnail)"),
 )}

@@ -18,6 +18,7 @@ import hashlib
 import math
 import mimetypes
 import random
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -396,6 +397,7 @@ def page_size_px(size: str) -> tuple[float, float]:
 
 
 EPUB_COVER_PX = (1200, 1800)
+_FACES_IN_USE = threading.Lock()
 
 
 def render_cover(root: Path, context: dict, target: str, page_size: str | None = None) -> str:
@@ -403,8 +405,9 @@ def render_cover(root: Path, context: dict, target: str, page_size: str | None =
     (drawn in CSS pixels, sized in the page's own units), for "epub" 1200 × 1800."""
     from zinepress.render.templates import render_template
     width, height = page_size_px(page_size) if page_size else EPUB_COVER_PX
-    svg = render_template(root, "cover.svg.j2",
-                          {**context, "c": cover_context(root, context, width, height, target)})
+    with _FACES_IN_USE:  # the cached faces decompile their tables lazily: one thread at a time
+        drawn = cover_context(root, context, width, height, target)
+    svg = render_template(root, "cover.svg.j2", {**context, "c": drawn})
     if target == "epub":
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
     first, second = page_size.split()[:2]
