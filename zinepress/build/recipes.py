@@ -32,7 +32,8 @@ TEXT = ("source/metadata.yaml", "source/*.md", "source/**/*")
 NOT_INPUTS = ("source/original/",)
 SHARED = ("templates/fonts/*", "templates/lang/*")
 COVER = ("templates/cover.svg.j2", "templates/cover.yaml")
-PRINT = TEXT + SHARED + COVER + ("templates/book.html.j2", "templates/colophon.html.j2",
+PRINT = TEXT + SHARED + COVER + ("templates/book.html.j2", "templates/furniture.html.j2",
+                                 "templates/colophon.html.j2",
                                  "templates/print.css")
 
 
