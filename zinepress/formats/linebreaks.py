@@ -15,7 +15,7 @@ the breaks with the least total badness, where
 - a hyphen costs :data:`HYPHEN_DEMERITS` (more when the line above ends in one; three
   in a row are never chosen), is allowed only in common words (never a capitalised
   name) of :data:`MIN_WORD` letters or more with 3 letters each side, and the book
-  keeps under :data:`HYPHEN_BUDGET` hyphens a page;
+  keeps under :data:`HYPHEN_BUDGET` hyphens a page, chapter by chapter;
 - a break is only ever put where the line breaker allows one (``breakable``).
 
 The chosen lines go back into the HTML as spans that may not wrap (``zp-line``), with the
@@ -637,27 +637,49 @@ def line_spans(par: Paragraph, breaks: list[Break],
     return spans, hyphens, glue
 
 
-def plan_book(paragraphs: list[Paragraph], pages: int, edits: Edits,
-              fixed: dict[str, tuple[frozenset[int], int]] | None = None) -> dict[str, Plan]:
-    """Plan every paragraph, keeping the book under its hyphen budget; fill ``edits``.
+def plan_book(paragraphs: list[Paragraph], pages: dict[str, int], sections: dict[str, str],
+              edits: Edits) -> dict[str, Plan]:
+    """Plan every paragraph, keeping each section under its hyphen budget; fill ``edits``.
 
-    ``fixed`` asks, for some blocks, to keep some words whole and the line count.
-    Returns the plans by block.
+    ``sections`` names each paragraph's section (its chapter: see :func:`section_of`)
+    and ``pages`` each section's page count. The budget is kept section by section, so
+    a chapter gets the same lines laid out alone or in the whole book. Returns the
+    plans by block.
     """
-    fixed = fixed or {}
+    plans: dict[str, Plan] = {}
+    grouped: dict[str, list[Paragraph]] = {}
+    for par in paragraphs:
+        grouped.setdefault(sections.get(par.block, ""), []).append(par)
+    for section, members in grouped.items():
+        plans.update(plan_section(members, pages.get(section, 1)))
+    for block, plan in plans.items():
+        edits.set(block, plan)
+    return plans
+
+
+def plan_section(paragraphs: list[Paragraph], pages: int) -> dict[str, Plan]:
+    """Plan the paragraphs of one section, hyphens dearer until it keeps its budget."""
     demerits = HYPHEN_DEMERITS
     for _ in range(6):
         plans = {}
         for par in paragraphs:
             if len(par.tokens) > MAX_TOKENS:
                 continue
-            no_hyphen, count = fixed.get(par.block, (frozenset(), None))
-            plan = optimise(par, demerits, no_hyphen, count)
+            plan = optimise(par, demerits)
             if plan is not None:
                 plans[par.block] = plan
         if sum(len(p.hyphens) for p in plans.values()) <= HYPHEN_BUDGET * pages:
             break
         demerits *= 2
-    for block, plan in plans.items():
-        edits.set(block, plan)
     return plans
+
+
+_SECTION = re.compile(r"<section\b[^>]*>")
+
+
+def section_of(index: HtmlIndex, block: str) -> str:
+    """Return the opening tag of the outermost section around ``block`` ("" if none)."""
+    for opening in index.context.get(block, ([], None))[0]:
+        if _SECTION.match(opening):
+            return opening
+    return ""

@@ -288,8 +288,9 @@ class LineBreaking:
             self.planned = True
             self.paragraphs = {par.block: par for par in
                                measure_paragraphs(placed, self.index, self.rules)}
+            sections = {block: linebreaks.section_of(self.index, block) for block in self.paragraphs}
             self.plans = linebreaks.plan_book(list(self.paragraphs.values()),
-                                              len(document.pages), self.edits)
+                                              section_pages(placed, sections), sections, self.edits)
             return bool(self.plans)
         changed = False
         fixes = {}
@@ -317,6 +318,17 @@ class LineBreaking:
                 self.edits.set(block, replanned)
                 changed = True
         return changed
+
+
+def section_pages(lines: list[linebreaks.Line], sections: dict[str, str]) -> dict[str, int]:
+    """Return how many pages each section's lines span."""
+    spans: dict[str, tuple[int, int]] = {}
+    for line in lines:
+        if line.block in sections:
+            name = sections[line.block]
+            low, high = spans.get(name, (line.page, line.page))
+            spans[name] = (min(low, line.page), max(high, line.page))
+    return {name: high - low + 1 for name, (low, high) in spans.items()}
 
 
 def group(lines: list[linebreaks.Line]) -> dict[str, list[linebreaks.Line]]:
