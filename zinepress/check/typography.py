@@ -19,7 +19,6 @@ depends on how the PDF was made, so the same report reads any zinepress book.
 
 from __future__ import annotations
 
-import ctypes
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -143,42 +142,25 @@ class Report:
 
 def read_pages(path: Path) -> list[list[Line]]:
     """Return the text lines of every page of the PDF at ``path``, top to bottom."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
+    from zinepress.formats.ink import page_glyphs
     try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
+        glyph_pages = page_glyphs(path)
+    except ValueError as exc:
         raise ZineError(str(path), None, "Z501", f"cannot read the PDF ({exc})") from None
-    pages = []
-    try:
-        for page in pdf:
-            text_page = page.get_textpage()
-            pages.append(page_lines(text_page, raw))
-            text_page.close()
-            page.close()
-    finally:
-        pdf.close()
+    pages = [page_lines(glyphs) for glyphs in glyph_pages]
     set_body_and_heights(pages)
     return pages
 
 
-def page_lines(text_page, raw) -> list[Line]:
+def page_lines(glyphs) -> list[Line]:
     """Group a page's characters into lines (superscript note calls join their line)."""
-    x, y = ctypes.c_double(), ctypes.c_double()
     lines: list[dict] = []
     current: dict | None = None
-    for i in range(text_page.count_chars()):
-        char = chr(raw.FPDFText_GetUnicode(text_page, i))
-        if char in "\r\n\x02\ufffe":
-            continue  # PDFium's own line ends (a space it adds for a gap is kept)
-        size = raw.FPDFText_GetFontSize(text_page, i)
-        raw.FPDFText_GetCharOrigin(text_page, i, x, y)
-        left, _, right, _ = text_page.get_charbox(i)
-        glyph = (char, x.value, y.value, size, left, right)
+    for glyph in glyphs:
         if current is not None and same_line(current, glyph):
             current["glyphs"].append(glyph)
             continue
-        current = {"glyphs": [glyph], "baseline": y.value, "size": size}
+        current = {"glyphs": [glyph], "baseline": glyph[2], "size": glyph[3]}
         lines.append(current)
     return [make_line(line["glyphs"]) for line in lines]
 

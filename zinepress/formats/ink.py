@@ -1,4 +1,5 @@
-"""Where the ink is: PDF bytes in, the bounding box of what each page paints out (PDFium).
+"""Where the ink is: PDF bytes in, the bounding box of what each page paints out, and
+where each character sits (PDFium).
 
 The one module that imports pypdfium2 for the build.  Imposition asks it before moving
 pages into the fold (creep), so that no painted mark is ever cut off: a page is rendered
@@ -55,3 +56,38 @@ def first_page_image(data: bytes, width_px: int):
         return image
     finally:
         document.close()
+
+
+def page_glyphs(path) -> list[list[tuple[str, float, float, float, float, float]]]:
+    """Return every page's characters, in reading order, as ``(character, origin x,
+    origin y, font size, left, right)`` in PDF points (PDFium's own line ends left out).
+
+    Raises ValueError when the file is not a PDF PDFium can read.
+    """
+    import ctypes
+
+    import pypdfium2.raw as raw
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise ValueError(str(exc)) from None
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pages = []
+    try:
+        for page in pdf:
+            text_page = page.get_textpage()
+            glyphs = []
+            for i in range(text_page.count_chars()):
+                char = chr(raw.FPDFText_GetUnicode(text_page, i))
+                if char in "\r\n\x02\ufffe":
+                    continue
+                raw.FPDFText_GetCharOrigin(text_page, i, x, y)
+                left, _, right, _ = text_page.get_charbox(i)
+                glyphs.append((char, x.value, y.value, raw.FPDFText_GetFontSize(text_page, i),
+                               left, right))
+            pages.append(glyphs)
+            text_page.close()
+            page.close()
+    finally:
+        pdf.close()
+    return pages
