@@ -71,7 +71,7 @@ def test_cover_files_are_made_only_when_asked(tiny, monkeypatch):
     meta = tiny / "source" / "metadata.yaml"
     started = []
 
-    def fake_make(book, prepared, name):
+    def fake_make(book, prepared, name, run=None):
         started.append(name)
         return b"%PDF-1.7 fake", 0.0
 
