@@ -158,20 +158,6 @@ def test_independent_outputs_start_together_and_imposition_waits_for_its_pdf(pro
         assert events.index(("start", zine)) > events.index(("end", pdf)), events
 
 
-def test_two_builds_in_two_folders_are_byte_identical(essay, tmp_path):
-    """The session's essay build and a second, serial build in another folder."""
-    from conftest import copy_project
-    other = copy_project(tmp_path / "elsewhere" / "essay")
-    env = {"PATH": "/usr/bin:/bin", "TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8"}
-    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(other),
-                           "-q", "build", "all", "-j", "1"], env=env, capture_output=True,
-                          text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    first, second = hashes(essay["root"] / "build"), hashes(other / "build")
-    assert set(first) == set(second) and len(first) == len(BUILT) + 1
-    assert first == second
-
-
 def test_no_output_carries_the_clock_only_the_edition_date(essay, essay_book):
     """'Another day' gives the same bytes: every date inside the outputs is the edition's."""
     import re

@@ -73,17 +73,22 @@ def test_a_decoy_font_changes_an_ordinary_render_but_not_ours(tmp_path):
     assert ours_clean == ours_decoy
 
 
-def test_the_essay_is_byte_identical_with_a_decoy_font_installed(essay, tmp_path):
-    """The session's essay build, and one on a 'machine' with another EB Garamond."""
+def test_the_essay_is_byte_identical_in_another_folder_zone_and_font_set(essay, tmp_path):
+    """The session's essay build, and one on another 'machine': another folder, another
+    time zone and locale, a bare PATH, and another "EB Garamond" installed. Every output
+    and the manifest come out byte for byte the same."""
     from conftest import copy_project
-    other = copy_project(tmp_path / "essay")
-    env = {**os.environ, **install_decoy_fonts(tmp_path / "home")}
+    from test_builder import BUILT, hashes
+    other = copy_project(tmp_path / "elsewhere" / "essay")
+    env = {"PATH": "/usr/bin:/bin", "TZ": "Pacific/Kiritimati", "LC_ALL": "C.UTF-8",
+           **install_decoy_fonts(tmp_path / "home")}
     proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--root", str(other),
-                           "-q", "build", "pdf"], env=env, capture_output=True, text=True,
+                           "-q", "build", "all"], env=env, capture_output=True, text=True,
                           timeout=600)
     assert proc.returncode == 0, proc.stderr
-    built = other / "build" / essay["pdf"].name
-    assert built.read_bytes() == essay["pdf"].read_bytes()
+    first, second = hashes(essay["root"] / "build"), hashes(other / "build")
+    assert set(first) == set(second) and len(first) == len(BUILT) + 1
+    assert first == second
 
 
 # -- characters no bundled font has, and fonts a project adds ---------------------------
