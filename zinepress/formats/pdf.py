@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -94,8 +95,8 @@ def project_fonts(root: Path | None = None) -> FontConfiguration:
     from zinepress.render.layers import DEFAULT_TEMPLATES, template_file
     config = template_file(root, "fonts/fonts.conf") if root else None
     config = config or DEFAULT_TEMPLATES / "fonts" / "fonts.conf"
-    saved = os.environ.get("FONTCONFIG_FILE")
-    with tempfile.TemporaryDirectory(prefix="zinepress-fonts-") as folder:
+    with _ENVIRONMENT, tempfile.TemporaryDirectory(prefix="zinepress-fonts-") as folder:
+        saved = os.environ.get("FONTCONFIG_FILE")
         if not config.is_file():
             config = Path(folder) / "fonts.conf"
             config.write_text(EMPTY_FONTCONFIG, encoding="utf-8")
@@ -157,20 +158,25 @@ def source_date_epoch(epoch: int | None):
     """Set ``SOURCE_DATE_EPOCH`` while the PDF is written, then put it back.
 
     fontTools stamps the subset fonts it embeds with this time; reading it from the
-    environment is its only interface.
+    environment is its only interface. The environment is the process's, and the
+    builder assembles reading PDFs in threads, so one thread at a time holds it.
     """
     if epoch is None:
         yield
         return
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
+    with _ENVIRONMENT:
+        old = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        try:
+            yield
+        finally:
+            if old is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+_ENVIRONMENT = threading.RLock()
 
 
 def font_faces(root: Path, paths: list[Path]) -> str:
