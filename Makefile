@@ -50,7 +50,7 @@ typography: $(STAMP)
 	$(ZP) check --typography
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m zinepress.dev.bench

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -28,13 +31,35 @@ def tiny(tmp_path) -> Path:
     return copy_project(tmp_path / "tiny", FIXTURES / "tiny" / "source")
 
 
+@contextlib.contextmanager
+def made_once(tmp_path_factory, name: str):
+    """Yield ``(folder, done)`` for a fixture every test process shares: the first
+    process to get here makes it in ``folder`` (``done`` False) while the others wait,
+    then they find it made (``done`` True). With pytest-xdist the processes share the
+    parent of their temporary folders; alone, the folder is this session's."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / f"shared-{name}"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = (folder / ".made").is_file()
+        folder.mkdir(exist_ok=True)
+        yield folder, done
+        (folder / ".made").touch()
+
+
 @pytest.fixture(scope="session")
 def essay(tmp_path_factory) -> dict[str, Path]:
-    """Build every output of the real essay once per test session; map target -> path."""
-    root = copy_project(tmp_path_factory.mktemp("essay"))
-    build = Build(root)
-    build.run(["all"])
-    outputs = {name: recipe.path(build.book) for name, recipe in RECIPES.items()}
+    """Build every output of the real essay once per test run; map target -> path."""
+    with made_once(tmp_path_factory, "essay") as (folder, done):
+        root = folder / "essay"
+        if not done:
+            copy_project(root)
+            Build(root).run(["all"])
+    from zinepress.source.load import load_book
+    book = load_book(root)
+    outputs = {name: recipe.path(book) for name, recipe in RECIPES.items()}
     outputs["root"] = root
     return outputs
 
