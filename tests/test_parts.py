@@ -154,6 +154,19 @@ def whole_book(root: Path, output: str, dest: Path) -> Path:
     return dest
 
 
+def in_parts(patch: pytest.MonkeyPatch) -> None:
+    """Lay out in parts a book whose chapters share one layout (alone it would be laid
+    out in one piece)."""
+    patch.setattr(layout, "one_piece", lambda chapters: False)
+
+
+def test_a_book_of_one_unit_is_laid_out_in_one_piece_and_bigger_ones_in_parts():
+    from types import SimpleNamespace as Chapter
+    assert layout.one_piece([Chapter(html="x" * 9_000)] * 3)
+    assert not layout.one_piece([Chapter(html="x" * 40_000), Chapter(html="x" * 9_000)])
+    assert not layout.one_piece([Chapter(html="x" * 40_000)] * 2)
+
+
 def one_by_one(patch: pytest.MonkeyPatch) -> None:
     """Lay out every chapter alone and give each part its own furniture document.
 
@@ -173,7 +186,9 @@ def tiny_parts(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         one_by_one(patch)
         Build(root).run(["pdf"])
-    Build(root).run(["pdf-large-print"])
+    with pytest.MonkeyPatch.context() as patch:
+        in_parts(patch)
+        Build(root).run(["pdf-large-print"])
     return root
 
 

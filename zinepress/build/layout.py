@@ -53,6 +53,32 @@ class PartJob:
     hyphenation: tuple = ()      # the language table's hyphenation rules, as sorted items
 
 
+@dataclass(frozen=True)
+class WholeJob:
+    """A whole book to lay out in one piece (picklable, for a worker)."""
+
+    html: str
+    root: str
+    epoch: int | None = None
+    fonts: tuple[str, ...] = ()
+    hyphenation: tuple = ()
+
+
+def lay_out_whole(job: WholeJob) -> bytes:
+    """Return the PDF bytes of ``job``'s book laid out in one piece (in a worker)."""
+    from zinepress.formats.pdf import render_pdf
+    root = Path(job.root)
+    return render_pdf(job.html, root, root / "templates", BOOK, job.epoch,
+                      fonts=[Path(f) for f in job.fonts], tagged=True,
+                      hyphenation=dict(job.hyphenation))
+
+
+def one_piece(chapters: Sequence) -> bool:
+    """Return True for a book whose chapters all share one layout unit: laying it out
+    in parts (front matter, body, colophon, furniture) would only cost more documents."""
+    return len(units([len(ch.html) for ch in chapters])) < 2
+
+
 def lay_out(job: PartJob):
     """Return the :class:`~zinepress.formats.pdf.PartLayout` of ``job`` (in a worker)."""
     from zinepress.formats.pdf import layout_part

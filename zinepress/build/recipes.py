@@ -148,7 +148,8 @@ def reading_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | Non
     """Return the reading PDF typeset at ``page`` (a key of :data:`PAGES`).
 
     Laid out part by part (:mod:`zinepress.build.layout`), each part in one of the
-    scheduler's workers through ``run``, and kept for the next build. ``back_cover``:
+    scheduler's workers through ``run``, and kept for the next build; a book whose
+    chapters all fit one part is laid out in one piece, in one worker. ``back_cover``:
     the edition is also imposed as a zine, whose back cover is the colophon page, so
     a colophon longer than one page is worth a warning.
     """
@@ -161,13 +162,19 @@ def reading_pdf(page: str, book: Book, prepared: Prepared, stylesheet: str | Non
     def html_for(template: str, **more) -> str:
         return render_template(book.root, template, {**values, **more})
 
-    fingerprint = layout.style_fingerprint(book.root, [page, stylesheet or "", str(prepared.epoch)])
     chapters = print_chapters(book, list(prepared.ast), title=chapter_title(book))
-    data = layout.reading_pdf(html_for, chapters, book.root,
-                              Path(book.root) / "build", fingerprint, page, prepared.epoch,
-                              run or layout.run_here,
-                              fonts=tuple(str(p) for p in extra_fonts(book)), tagged=True,
-                              hyphenation=words(book).get("hyphenation"))
+    fonts = tuple(str(p) for p in extra_fonts(book))
+    hyphenation = words(book).get("hyphenation")
+    if layout.one_piece(chapters):
+        job = layout.WholeJob(html_for("book.html.j2", chapters=chapters), str(book.root),
+                              prepared.epoch, fonts, tuple(sorted((hyphenation or {}).items())))
+        [data] = (run or layout.run_here)(layout.lay_out_whole, [job])
+    else:
+        fingerprint = layout.style_fingerprint(book.root,
+                                               [page, stylesheet or "", str(prepared.epoch)])
+        data = layout.reading_pdf(html_for, chapters, book.root, Path(book.root) / "build",
+                                  fingerprint, page, prepared.epoch, run or layout.run_here,
+                                  fonts=fonts, tagged=True, hyphenation=hyphenation)
     if back_cover:
         pdffile.warn_if_colophon_overflows(data, page)
     return data
