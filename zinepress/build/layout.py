@@ -241,7 +241,10 @@ def reading_pdf(html_for: Callable[..., str], chapters: Sequence, root: Path,
             break
         sides.update({i - 1: placements[i].first_right for i in wrong})
     else:
-        raise AssertionError("parts do not fit their pages' width")
+        raise AssertionError("parts do not fit their pages' width: " + "; ".join(
+            f"part {i} from page {placements[i].first_page}, page "
+            f"{[(j, laid[i].widths_pt[j], page_widths(over, placements[i], j)) for j in range(laid[i].pages) if round(laid[i].widths_pt[j], 2) != round(page_widths(over, placements[i], j), 2)]}"
+            for i in wrong))
     parts = [PlacedPart(body.pdf, shifts(over, body, place), body.anchors, place.blanks_before)
              for body, place in zip(laid, placements)]
     with source_date_epoch(epoch):  # fontTools stamps the fonts it subsets
