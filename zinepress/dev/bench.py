@@ -127,8 +127,11 @@ def median(runs: list[Run], field: str) -> float:
 
 
 def subsetter() -> str:
+    """The build always subsets with fontTools (:func:`zinepress.formats.pdf.subset_with_fonttools`);
+    the floor, the bare ``weasyprint`` command, uses HarfBuzz's subsetter where installed."""
     import ctypes.util
-    return "HarfBuzz" if ctypes.util.find_library("harfbuzz-subset") else "fontTools"
+    found = ctypes.util.find_library("harfbuzz-subset")
+    return "fontTools" + (" (the floor: HarfBuzz, installed here)" if found else "")
 
 
 def load() -> str:
