@@ -102,9 +102,10 @@ class Build:
         started = time.perf_counter()
         self.book = load_book(root)
         from zinepress.check.rules import check_book
-        errors = check_book(self.book)
+        errors = check_book(self.book, template_syntax=False)
         if errors:
             raise errors[0] if len(errors) == 1 else ZineErrors(errors)
+        self._templates_compiled = False
         self.root = self.book.root
         self.epoch = build_epoch(self.book)
         self.jobs = jobs or os.cpu_count() or 1
@@ -118,6 +119,17 @@ class Build:
         warn_if_missing(tuple(template_dirs(self.root)), self.book.meta["lang"])
         log.info("load and check: %d chapters ok (%.2f s)", len(self.book.chapters),
                  time.perf_counter() - started)
+
+    def compile_templates(self) -> None:
+        """Compile every Jinja template once, before the first output is rendered, so a
+        broken template stops the build with nothing written (a no-op skips it)."""
+        if self._templates_compiled:
+            return
+        from zinepress.check.rules import check_template_syntax
+        errors = check_template_syntax(self.book)
+        if errors:
+            raise errors[0] if len(errors) == 1 else ZineErrors(errors)
+        self._templates_compiled = True
 
     # -- what each output is made from -------------------------------------------
 
@@ -214,6 +226,7 @@ class Build:
                         log.info("%-12s up to date", name)
                         done.add(name)
                         continue
+                    self.compile_templates()
                     if RECIPES[name].parts:
                         future = threads.submit(make_output, self.book, self.prepared(name),
                                                 name, pool_runner(executor))
